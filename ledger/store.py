@@ -1,0 +1,127 @@
+"""Where the events live: a SQLite file by default, PostgreSQL for shared ledgers.
+
+Both go through eventsourcing's own persistence modules. Our recorders differ from the
+library's only in the tables they create: a trigger makes the database itself refuse UPDATE
+and DELETE (and TRUNCATE on PostgreSQL) of stored events, so the store is append-only even for
+someone who bypasses planledger.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL, Identifier
+
+APPEND_ONLY_MESSAGE = "planledger: stored events are append-only"
+
+
+class AppendOnlySQLiteApplicationRecorder(SQLiteApplicationRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        table = self.events_table_name
+        return [
+            *super().construct_create_table_statements(),
+            *(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} "
+                f"BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"
+                for action in ("UPDATE", "DELETE")
+            ),
+        ]
+
+
+class AppendOnlyPostgresApplicationRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore, *, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        schema = Identifier(self.datastore.schema)
+        table = Identifier(self.events_table_name)
+        function = Identifier(f"{self.events_table_name}_append_only")
+        self.sql_create_statements += [
+            SQL(
+                "CREATE OR REPLACE FUNCTION {schema}.{function}() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN "
+                "RAISE EXCEPTION '{message}' USING ERRCODE = 'insufficient_privilege'; "
+                "END $$"
+            ).format(schema=schema, function=function, message=SQL(APPEND_ONLY_MESSAGE)),
+            SQL(
+                "CREATE OR REPLACE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON {schema}.{table} "
+                "FOR EACH ROW EXECUTE FUNCTION {schema}.{function}()"
+            ).format(
+                trigger=Identifier(f"{self.events_table_name}_no_change"),
+                schema=schema,
+                table=table,
+                function=function,
+            ),
+            SQL(
+                "CREATE OR REPLACE TRIGGER {trigger} BEFORE TRUNCATE ON {schema}.{table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION {schema}.{function}()"
+            ).format(
+                trigger=Identifier(f"{self.events_table_name}_no_truncate"),
+                schema=schema,
+                table=table,
+                function=function,
+            ),
+        ]
+
+    def create_table(self) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                SQL("CREATE SCHEMA IF NOT EXISTS {0}").format(Identifier(self.datastore.schema))
+            )
+        super().create_table()
+
+
+class StoreConfigError(ValueError):
+    """A store location the user gave that cannot be used."""
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("PLANLEDGER_HOME") or ".planledger")
+
+
+def store_env(home: Path, store: str | None = None) -> dict[str, str]:
+    """The eventsourcing settings for a ledger: explicit, so a user's own environment
+    variables (PERSISTENCE_MODULE, ...) cannot redirect it by surprise."""
+    store = store or os.environ.get("PLANLEDGER_STORE") or ""
+    if not store:
+        home.mkdir(parents=True, exist_ok=True)
+        return sqlite_env(home / "events.sqlite3")
+    if store.startswith(("postgresql://", "postgres://")):
+        return postgres_env(store)
+    if store.startswith("sqlite:///"):
+        return sqlite_env(Path(store.removeprefix("sqlite:///")))
+    msg = f"unsupported store {store!r}: expected a postgresql:// URL or sqlite:///PATH"
+    raise StoreConfigError(msg)
+
+
+def sqlite_env(path: Path) -> dict[str, str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(path),
+        "SQLITE_LOCK_TIMEOUT": "30",
+        "APPLICATION_RECORDER_TOPIC": f"{__name__}:AppendOnlySQLiteApplicationRecorder",
+    }
+
+
+def postgres_env(url: str) -> dict[str, str]:
+    parts = urlparse(url)
+    query = parse_qs(parts.query)
+    if not parts.path.strip("/"):
+        msg = f"store URL {url!r} names no database (postgresql://USER@HOST:PORT/DBNAME)"
+        raise StoreConfigError(msg)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.strip("/")),
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or os.environ.get("USER", "postgres")),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_SCHEMA": query.get("schema", [""])[0],
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_LOCK_TIMEOUT": "30",
+        "APPLICATION_RECORDER_TOPIC": f"{__name__}:AppendOnlyPostgresApplicationRecorder",
+    }
