@@ -11,7 +11,7 @@ a concurrent writer to the same plan collides on a position and the append is re
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -251,7 +251,3 @@ def validate(batch: FilingBatch) -> None:
         msg = f"{batch.document}: invalid batch: {'; '.join(sorted(set(problems)))}"
         raise InvalidBatchError(msg)
 
-
-def iter_events(ledger: Ledger, plan_ids: Iterable[UUID]) -> Iterator[ev.PlanEvent]:
-    for plan_id in plan_ids:
-        yield from ledger.plan_events(plan_id)

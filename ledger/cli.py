@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -12,10 +13,12 @@ import msgspec
 import typer
 from eventsourcing.persistence import PersistenceError
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from ledger import events as ev
 from ledger.application import Ledger
+from ledger.importing import import_documents
 from ledger.store import StoreConfigError, default_home
 
 app = typer.Typer(
@@ -91,6 +94,40 @@ def event_type(name: str) -> type[ev.PlanEvent]:
     return cls
 
 
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="filings, or folders of them (searched recursively)")],
+    format: FormatOption = Format.table,
+) -> None:
+    """Import filings: each one is appended whole, or not at all."""
+    from importers import iter_documents, parse_document
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UserError(f"no such file or folder: {', '.join(missing)}")
+    documents = list(iter_documents(paths))
+    with open_ledger(ctx) as ledger:
+        reports = list(with_progress(import_documents(ledger, documents, parse_document), len(documents)))
+    emit([msgspec.to_builtins(r) for r in reports], format, title="Import")
+    counts = Counter(r.status for r in reports)
+    err.print(", ".join(f"{counts[s]} {s}" for s in ("imported", "duplicate", "skipped", "rejected")))
+    if counts["rejected"]:
+        raise typer.Exit(1)
+
+
+def with_progress(reports, total: int):
+    """A progress bar on a terminal, when there are enough documents to wait for."""
+    if total < 10 or not err.is_terminal:
+        yield from reports
+        return
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("importing", total=total)
+        for report in reports:
+            progress.advance(task)
+            yield report
+
+
 @app.command()
 def plans(ctx: typer.Context, format: FormatOption = Format.table) -> None:
     """List the plans in the ledger."""
@@ -131,13 +168,17 @@ def events(
 
 
 def event_row(event: ev.PlanEvent) -> dict[str, Any]:
-    row = {"type": type(event).__name__, **msgspec.to_builtins(event)}
-    row["plan_id"] = row.pop("originator_id")
-    row["position"] = row.pop("originator_version")
-    return row
+    fields = msgspec.to_builtins(event)
+    return {
+        "plan_id": fields.pop("originator_id"),
+        "position": fields.pop("originator_version"),
+        "type": type(event).__name__,
+        **fields,
+    }
 
 
 TABLE_COLUMNS = {
+    "Import": ("document", "status", "plans", "fiscal_year_end", "events", "reason"),
     "Events": ("position", "type", "as_of", "amount", "label", "source"),
 }
 
@@ -162,6 +203,8 @@ def cell(row: dict[str, Any], column: str) -> str:
     if column == "source":
         p = row["provenance"]
         return f"{p['section']}:{p['line']}"
+    if column == "reason" and row.get("line"):
+        return f"line {row['line']}: {row['reason']}"
     if column == "label":
         return str(row.get("label") or row.get("investment") or row.get("name") or row.get("source") or "")
     value = row.get(column, "")

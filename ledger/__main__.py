@@ -1,0 +1,5 @@
+"""`python -m ledger` is `planledger`."""
+
+from ledger.cli import main
+
+main()
