@@ -103,7 +103,7 @@ class Ledger(Application[UUID]):
                 msg = f"{batch.document}: the filing names plan {plan_batch.plan.name!r} twice"
                 raise InvalidBatchError(msg)
             head = self._head(plan_id)
-            head = PlanHead(head.version, InvestmentCatalog({k: set(v) for k, v in head.catalog.names.items()}))
+            head = PlanHead(head.version, head.catalog.copy())
             stamped += claims
             stamped += positioned(plan_batch, plan_id, head)
             plan_ids.append(plan_id)

@@ -58,9 +58,15 @@ class InvestmentCatalog:
     """The investments a plan has reported so far, each with every name it was printed under."""
 
     names: dict[str, set[frozenset[str]]] = field(default_factory=dict)
+    aliases: dict[frozenset[str], str] = field(default_factory=dict)
 
     def learn(self, key: str, name: str) -> None:
-        self.names.setdefault(key, set()).add(name_words(name))
+        words = name_words(name)
+        self.names.setdefault(key, set()).add(words)
+        self.aliases.setdefault(words, key)
+
+    def copy(self) -> InvestmentCatalog:
+        return InvestmentCatalog({k: set(v) for k, v in self.names.items()}, dict(self.aliases))
 
     def link(self, name: str, taken: set[str] = frozenset()) -> str:
         """The key of the known investment `name` denotes, or a new key for it.
@@ -69,6 +75,9 @@ class InvestmentCatalog:
         statement are never merged into one investment.
         """
         words = name_words(name)
+        best = self.aliases.get(words, "")
+        if best and best not in taken:
+            return best
         best, best_score = "", 0.0
         for key, known in self.names.items():
             if key in taken:
