@@ -19,10 +19,11 @@ from uuid import UUID
 
 import msgspec
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from ledger import events as ev
 from ledger.batch import FilingBatch, PlanBatch, PlanRef
+from ledger.chain import chain_hash
 from ledger.identity import filing_id as filing_id_of
 from ledger.identity import new_plan_id, plan_key_id, plan_keys
 from ledger.linking import InvestmentCatalog
@@ -53,10 +54,25 @@ class Duplicate(msgspec.Struct, frozen=True):
 
 @dataclass
 class PlanHead:
-    """What appending to a plan needs to know: its last position and its investments."""
+    """What appending to a plan needs to know: its last position, the hash of its last
+    event, and the investments it has reported."""
 
     version: int = 0
+    chain: str = ""
     catalog: InvestmentCatalog = field(default_factory=InvestmentCatalog)
+
+    def copy(self) -> PlanHead:
+        return PlanHead(self.version, self.chain, self.catalog.copy())
+
+
+@dataclass
+class Pending:
+    """A group of filings prepared but not yet stored: later ones build on earlier ones."""
+
+    heads: dict[UUID, PlanHead] = field(default_factory=dict)
+    claims: dict[str, UUID] = field(default_factory=dict)
+    filings: set[UUID] = field(default_factory=set)
+    stored: list[StoredEvent] = field(default_factory=list)
 
 
 class Ledger(Application[UUID]):
@@ -75,64 +91,91 @@ class Ledger(Application[UUID]):
 
     # -- writing ---------------------------------------------------------------------------
 
-    def record(self, batch: FilingBatch, *, attempts: int = 10) -> Recorded | Duplicate:
+    def record(self, batch: FilingBatch) -> Recorded | Duplicate:
         """Append a filing whole, or report that it is already stored."""
-        validate(batch)
+        return self.record_many([batch])[0]
+
+    def record_many(self, batches: Sequence[FilingBatch], *, attempts: int = 10) -> list[Recorded | Duplicate]:
+        """Append several filings in one transaction: fewer commits, and each filing is still
+        wholly present or wholly absent. A collision with another writer (or with a copy of
+        a filing it stored meanwhile) prepares the whole group again at the new heads."""
+        for batch in batches:
+            validate(batch)
         for _ in range(attempts):
-            if self.has_filing(batch.filing_id):
-                return Duplicate(batch.filing_id)
-            stamped, plan_ids, heads = self._stamp(batch)
+            pending = Pending()
+            results = [self._prepare(batch, pending) for batch in batches]
+            if not pending.stored:
+                return results
             try:
-                self.events.put(stamped)
+                self.recorder.insert_events(pending.stored)
             except IntegrityError:
-                for plan_id in plan_ids:
+                for plan_id in pending.heads:
                     self._heads.pop(plan_id, None)
                 continue
-            self._heads.update(heads)
-            return Recorded(batch.filing_id, tuple(plan_ids), batch.event_count)
-        msg = f"{batch.document}: other writers kept appending to the same plan; try again"
+            self._heads.update(pending.heads)
+            return results
+        msg = f"{batches[0].document}: other writers kept appending to the same plans; try again"
         raise ConflictError(msg)
 
-    def _stamp(self, batch: FilingBatch) -> tuple[list[Any], list[UUID], dict[UUID, PlanHead]]:
-        stamped: list[Any] = []
+    def _prepare(self, batch: FilingBatch, pending: Pending) -> Recorded | Duplicate:
+        if batch.filing_id in pending.filings or self.has_filing(batch.filing_id):
+            return Duplicate(batch.filing_id)
         plan_ids: list[UUID] = []
-        heads: dict[UUID, PlanHead] = {}
         for plan_batch in batch.plans:
-            plan_id, claims = self._resolve_plan(plan_batch.plan)
-            if plan_id in heads:
+            plan_id, claims = self._resolve_plan(plan_batch.plan, pending)
+            if plan_id in plan_ids:
                 msg = f"{batch.document}: the filing names plan {plan_batch.plan.name!r} twice"
                 raise InvalidBatchError(msg)
-            head = self._head(plan_id)
-            head = PlanHead(head.version, head.catalog.copy())
-            stamped += claims
-            stamped += positioned(plan_batch, plan_id, head)
             plan_ids.append(plan_id)
-            heads[plan_id] = head
-        stamped.append(
-            ev.FilingRecorded(
-                originator_id=batch.filing_id,
-                digest=batch.digest,
-                document=batch.document,
-                plan_ids=tuple(plan_ids),
-                events=batch.event_count,
-                recorded_at=datetime.now(UTC),
-            )
+            if plan_id not in pending.heads:
+                pending.heads[plan_id] = self._head(plan_id).copy()
+            pending.stored += map(self.mapper.to_stored_event, claims)
+            pending.stored += self._chain(plan_batch, plan_id, pending.heads[plan_id])
+        marker = ev.FilingRecorded(
+            originator_id=batch.filing_id,
+            digest=batch.digest,
+            document=batch.document,
+            plan_ids=tuple(plan_ids),
+            chain_heads=tuple(pending.heads[p].chain for p in plan_ids),
+            events=batch.event_count,
+            recorded_at=datetime.now(UTC),
         )
-        return stamped, plan_ids, heads
+        pending.stored.append(self.mapper.to_stored_event(marker))
+        pending.filings.add(batch.filing_id)
+        return Recorded(batch.filing_id, tuple(plan_ids), batch.event_count)
 
-    def _resolve_plan(self, ref: PlanRef) -> tuple[UUID, list[ev.PlanKeyClaimed]]:
+    def _chain(self, batch: PlanBatch, plan_id: UUID, head: PlanHead) -> list[StoredEvent]:
+        """The batch's events placed after the plan's head, each naming the hash of the one
+        before it, with holdings linked to the investments the plan already reported.
+
+        `head` is advanced in place; it is kept only once the append succeeds.
+        """
+        taken: dict[tuple[str, Any], set[str]] = defaultdict(set)
+        stored = []
+        for event in batch.events:
+            head.version += 1
+            changes: dict[str, Any] = {"originator_id": plan_id, "originator_version": head.version, "prev": head.chain}
+            if isinstance(event, ev.HoldingReported):
+                column = taken[(event.provenance.section, event.as_of)]
+                changes["investment"] = key = head.catalog.link(event.label or event.issuer, column)
+                column.add(key)
+            record = self.mapper.to_stored_event(msgspec.structs.replace(event, **changes))
+            head.chain = chain_hash(record.state)
+            stored.append(record)
+        return stored
+
+    def _resolve_plan(self, ref: PlanRef, pending: Pending) -> tuple[UUID, list[ev.PlanKeyClaimed]]:
         keys = plan_keys(ref.name, ref.ein, ref.plan_number)
-        claimed = {key: self._claim(key) for key in keys}
-        plan_id = next((c.plan_id for c in claimed.values() if c), None) or new_plan_id(keys[0])
-        claims = [
-            ev.PlanKeyClaimed(originator_id=plan_key_id(key), key=key, plan_id=plan_id)
-            for key, claim in claimed.items()
-            if claim is None
-        ]
-        return plan_id, claims
+        claimed = {key: pending.claims.get(key) or self._claimed_plan(key) for key in keys}
+        plan_id = next((p for p in claimed.values() if p), None) or new_plan_id(keys[0])
+        new = [key for key, claim in claimed.items() if claim is None]
+        for key in new:
+            pending.claims[key] = plan_id
+        return plan_id, [ev.PlanKeyClaimed(originator_id=plan_key_id(k), key=k, plan_id=plan_id) for k in new]
 
-    def _claim(self, key: str) -> ev.PlanKeyClaimed | None:
-        return next(iter(self.events.get(plan_key_id(key), limit=1)), None)
+    def _claimed_plan(self, key: str) -> UUID | None:
+        claim = next(iter(self.events.get(plan_key_id(key), limit=1)), None)
+        return claim.plan_id if claim else None
 
     def _head(self, plan_id: UUID) -> PlanHead:
         head = self._heads.get(plan_id)
@@ -140,6 +183,7 @@ class Ledger(Application[UUID]):
             head = PlanHead()
             for stored in self.recorder.select_events(plan_id):
                 head.version = stored.originator_version
+                head.chain = chain_hash(stored.state)
                 if stored.topic == HOLDING_TOPIC:
                     holding = self.mapper.to_domain_event(stored)
                     head.catalog.learn(holding.investment, holding.label or holding.issuer)
@@ -210,24 +254,6 @@ class PlanSummary:
         elif isinstance(event, ev.FilingReported):
             self.filings += 1
             self.year_ends.add(event.as_of)
-
-
-def positioned(batch: PlanBatch, plan_id: UUID, head: PlanHead) -> list[ev.PlanEvent]:
-    """The batch's events placed after the plan's head, holdings linked to known investments.
-
-    `head` is advanced in place; the caller commits it only once the append succeeds.
-    """
-    taken: dict[tuple[str, Any], set[str]] = defaultdict(set)
-    out = []
-    for event in batch.events:
-        head.version += 1
-        changes: dict[str, Any] = {"originator_id": plan_id, "originator_version": head.version}
-        if isinstance(event, ev.HoldingReported):
-            column = taken[(event.provenance.section, event.as_of)]
-            changes["investment"] = key = head.catalog.link(event.label or event.issuer, column)
-            column.add(key)
-        out.append(msgspec.structs.replace(event, **changes))
-    return out
 
 
 def validate(batch: FilingBatch) -> None:

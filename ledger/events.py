@@ -4,8 +4,9 @@ Every plan event carries both clocks of DOMAIN.md (`as_of`, the date the figure 
 `known_at`, the date the reporting filing was signed) and its provenance (filing, section, line,
 the line as printed). Importers build events without a position; the application stamps
 `originator_id` (the plan) and `originator_version` (the event's place in the plan's stream)
-when it appends a filing. A plan's events form one contiguous stream, so a hash chain can be
-laid over them by position.
+and `prev` (the hash of the stream's previous event) when it appends a filing. A plan's events
+form one contiguous hash chain: each event's stored state covers its content, its position and
+the previous hash.
 
 Money is `Decimal`, always in whole dollars as stored (a figure printed "in thousands" is
 multiplied out; the printed unit stays in the provenance).
@@ -50,6 +51,7 @@ class PlanEvent(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
 
     originator_id: UUID = NIL
     originator_version: int = 0
+    prev: str = ""  # sha256 of the stored state of the plan's previous event: the hash chain
     as_of: date
     known_at: date
     provenance: Provenance
@@ -327,6 +329,7 @@ class FilingRecorded(msgspec.Struct, frozen=True, kw_only=True):
     digest: str
     document: str
     plan_ids: tuple[UUID, ...]
+    chain_heads: tuple[str, ...]  # each plan's chain head after this filing
     events: int
     recorded_at: datetime
 

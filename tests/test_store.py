@@ -5,6 +5,7 @@ Every test runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from urllib.parse import urlparse
 
@@ -14,13 +15,21 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from ledger import events as ev
-from ledger.application import Duplicate, InvalidBatchError, Ledger, Recorded
+from ledger.application import Duplicate, InvalidBatchError, Ledger, Pending, Recorded
+from ledger.chain import chain_hash
 from ledger.batch import FilingBatch, PlanBatch
 from tests.batches import filing
 
 
 def stored_count(ledger: Ledger) -> int:
     return ledger.recorder.max_notification_id() or 0
+
+
+def prepared(ledger: Ledger, batch: FilingBatch) -> list:
+    """The stored events `record` would insert for `batch`, without inserting them."""
+    pending = Pending()
+    ledger._prepare(batch, pending)
+    return pending.stored
 
 
 def test_every_event_type_round_trips_exactly(ledger):
@@ -31,13 +40,36 @@ def test_every_event_type_round_trips_exactly(ledger):
     stored = list(ledger.plan_events(plan_id))
     assert {type(e) for e in stored} == set(ev.PLAN_EVENT_TYPES)
     for position, (original, back) in enumerate(zip(batch.plans[0].events, stored, strict=True), start=1):
-        expected = msgspec.structs.replace(original, originator_id=plan_id, originator_version=position)
+        expected = msgspec.structs.replace(original, originator_id=plan_id, originator_version=position, prev=back.prev)
         if isinstance(back, ev.HoldingReported):
             assert back.investment
             expected = msgspec.structs.replace(expected, investment=back.investment)
         assert back == expected
     rollover = next(e for e in stored if isinstance(e, ev.ContributionReceived) and e.source == "rollover")
     assert str(rollover.amount) == "87602.50"
+
+
+def test_each_plan_event_names_the_hash_of_the_one_before(ledger):
+    first = ledger.record(filing("chain one"))
+    ledger.record(filing("chain two"))
+    (plan_id,) = first.plan_ids
+    rows = ledger.recorder.select_events(plan_id)
+    events = [ledger.mapper.to_domain_event(r) for r in rows]
+    assert events[0].prev == ""
+    assert [e.prev for e in events[1:]] == [chain_hash(r.state) for r in rows[:-1]]
+    markers = [e for _, e in ledger.stored([ev.FilingRecorded])]
+    assert markers[-1].chain_heads == (chain_hash(rows[-1].state),)
+    assert markers[0].chain_heads == (chain_hash(rows[first.events - 1].state),)
+
+
+def test_a_group_of_filings_is_stored_in_one_go_with_duplicates_reported(ledger):
+    one, two = filing("group one"), filing("group two", plans=("Example 401(k) Plan", "Second Plan"))
+    results = ledger.record_many([one, two, one])
+    assert [type(r) for r in results] == [Recorded, Recorded, Duplicate]
+    assert results[0].plan_ids[0] == results[1].plan_ids[0]
+    versions = [e.originator_version for e in ledger.plan_events(results[0].plan_ids[0])]
+    assert versions == list(range(1, 2 * one.event_count + 1))
+    assert [type(r) for r in ledger.record_many([two, filing("group three")])] == [Duplicate, Recorded]
 
 
 def test_reappending_a_filing_is_a_duplicate_that_writes_nothing(ledger):
@@ -83,10 +115,10 @@ def test_a_batch_failing_midway_leaves_nothing(ledger, monkeypatch):
 def test_a_database_error_midway_rolls_back_the_whole_filing(ledger):
     """The failure happens inside the database transaction, after some rows were inserted:
     the tenth event claims the ninth event's position."""
-    stamped, _, _ = ledger._stamp(filing("midway"))
-    stamped[10] = msgspec.structs.replace(stamped[10], originator_version=stamped[9].originator_version)
+    stored = prepared(ledger, filing("midway"))
+    stored[10] = dataclasses.replace(stored[10], originator_version=stored[9].originator_version)
     with pytest.raises(IntegrityError):
-        ledger.events.put(stamped)
+        ledger.recorder.insert_events(stored)
     assert stored_count(ledger) == 0
 
 
@@ -139,14 +171,14 @@ def test_concurrent_writer_to_the_same_plan_is_retried_at_the_new_head(ledger, s
 
 def test_stale_head_collides_instead_of_overwriting(ledger, store_url, tmp_path):
     ledger.record(filing("base"))
-    stamped, _, _ = ledger._stamp(filing("late"))
+    stored = prepared(ledger, filing("late"))
     other = Ledger.open(tmp_path, store_url)
     try:
         other.record(filing("early"))
     finally:
         other.close()
     with pytest.raises(IntegrityError):
-        ledger.events.put(stamped)
+        ledger.recorder.insert_events(stored)
 
 
 def raw_connection(store_url):
