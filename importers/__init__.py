@@ -1,0 +1,10 @@
+"""Importers: a document's bytes in, one filing's events (or a clear refusal) out.
+
+    parse_document(name, data) -> FilingBatch | Skipped | Rejected   # pure, never raises
+    iter_documents(paths) -> Iterator[Path]                          # what an import run reads
+"""
+
+from importers.filing import parse_document
+from importers.files import iter_documents
+
+__all__ = ["iter_documents", "parse_document"]
