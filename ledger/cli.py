@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import sys
 from collections import Counter
 from contextlib import contextmanager
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 import msgspec
 import typer
 from eventsourcing.persistence import PersistenceError
@@ -20,6 +23,7 @@ from ledger import events as ev
 from ledger.application import Ledger
 from ledger.importing import import_documents
 from ledger.store import StoreConfigError, default_home
+from projections import runner as projections
 
 app = typer.Typer(
     help="An event-sourced ledger of Form 11-K plan filings.",
@@ -109,6 +113,7 @@ def import_(
     documents = list(iter_documents(paths))
     with open_ledger(ctx) as ledger:
         reports = list(with_progress(import_documents(ledger, documents, parse_document), len(documents)))
+        projections.catch_up(ledger, ctx.obj.home)
     emit([msgspec.to_builtins(r) for r in reports], format, title="Import")
     counts = Counter(r.status for r in reports)
     err.print(", ".join(f"{counts[s]} {s}" for s in ("imported", "duplicate", "skipped", "rejected")))
@@ -178,9 +183,18 @@ def event_row(event: ev.PlanEvent) -> dict[str, Any]:
 
 
 TABLE_COLUMNS = {
+    "Balances": ("year_end", "opening", "replayed", "reported", "difference", "reported_in"),
+    "Findings": ("check", "as_of", "subject", "expected", "actual", "difference", "source"),
+    "Replay": ("year_end", "opening", "replayed", "reported", "difference"),
+    "Components": ("component", "name", "amount"),
     "Import": ("document", "status", "plans", "fiscal_year_end", "events", "reason"),
     "Events": ("position", "type", "as_of", "amount", "label", "source"),
 }
+
+
+NUMERIC_COLUMNS = frozenset(
+    {"amount", "events", "filings", "position", "expected", "actual", "difference", "opening", "replayed", "reported"}
+)
 
 
 def emit(rows: list[dict[str, Any]], format: Format, title: str) -> None:
@@ -193,13 +207,17 @@ def emit(rows: list[dict[str, Any]], format: Format, title: str) -> None:
     columns = TABLE_COLUMNS.get(title) or tuple(rows[0])
     table = Table(title=title, show_lines=False)
     for column in columns:
-        table.add_column(column, justify="right" if column in ("amount", "events", "filings", "position") else "left")
+        table.add_column(column, justify="right" if column in NUMERIC_COLUMNS else "left")
     for row in rows:
         table.add_row(*(cell(row, column) for column in columns))
     out.print(table)
 
 
 def cell(row: dict[str, Any], column: str) -> str:
+    if column == "source" and "sources" in row:
+        cited = [f"{Path(s['document']).name}:{s['line']}" for s in row["sources"] if s.get("line")]
+        more = f" (+{len(cited) - 2} lines)" if len(cited) > 2 else ""
+        return ", ".join(cited[:2]) + more
     if column == "source":
         p = row["provenance"]
         return f"{p['section']}:{p['line']}"
@@ -211,6 +229,195 @@ def cell(row: dict[str, Any], column: str) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return "" if value is None else str(value)
+
+
+# -- projections, audit, replay, query -------------------------------------------------------
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+PlanOption = Annotated[str | None, typer.Option("--plan", help="plan id, EIN-plan number, or part of its name")]
+KnownAtOption = Annotated[
+    datetime | None,
+    typer.Option("--known-at", formats=["%Y-%m-%d"], help="only what filings signed on or before this date said"),
+]
+
+
+@app.command()
+def rebuild(ctx: typer.Context) -> None:
+    """Drop the DuckDB projections and rebuild them from the stored events alone."""
+    with open_ledger(ctx) as ledger:
+        added = projections.rebuild(ledger, ctx.obj.home)
+    err.print(f"projected {added} events into {projections.projections_path(ctx.obj.home)}")
+
+
+@app.command()
+def audit(
+    ctx: typer.Context,
+    plan: PlanOption = None,
+    year: Annotated[int | None, typer.Option("--year", help="only year ends in this year")] = None,
+    known_at: KnownAtOption = None,
+    format: FormatOption = Format.table,
+    strict: Annotated[bool, typer.Option("--strict", help="exit status 1 when anything is found")] = False,
+) -> None:
+    """Replay the events and check every identity: footing, roll-forward, continuity,
+    Schedule H, and the notes against the statements."""
+    from projections.audit import audit as run_audit
+
+    with open_ledger(ctx) as ledger:
+        wanted = plan_ids(ledger, plan)
+        projections.catch_up(ledger, ctx.obj.home)
+    with open_projections(ctx.obj.home) as connection:
+        report = run_audit(connection, known_at=known_at and known_at.date(), plan_ids=wanted, year=year)
+    findings = [f.to_dict() for f in report.findings]
+    if format is Format.json:
+        emit_json({"balances": report.balances, "findings": findings})
+    else:
+        emit(report.balances, format, title="Balances")
+        emit(findings, format, title="Findings")
+    err.print(f"{len(findings)} finding{'' if len(findings) == 1 else 's'}")
+    if strict and findings:
+        raise typer.Exit(1)
+
+
+@app.command()
+def replay(
+    ctx: typer.Context,
+    plan: Annotated[str, typer.Option("--plan", help="plan id, EIN-plan number, or part of its name")],
+    as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="the state at this date")] = None,
+    known_at: KnownAtOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Rebuild a plan's state from its events alone and print its net assets and components."""
+    from ledger.replay import replay as fold
+
+    with open_ledger(ctx) as ledger:
+        found = plan_ids(ledger, plan)
+        if len(found) > 1:
+            raise UserError(f"{plan!r} names {len(found)} plans; give its id (see `planledger plans`)")
+        state = fold(ledger.plan_events(found[0]), as_of=as_of and as_of.date(), known_at=known_at and known_at.date())
+    if state.latest is None:
+        raise UserError("no events of that plan fall within the dates given")
+    rows = replay_rows(state)
+    if format is Format.json:
+        emit_json(rows)
+        return
+    emit(rows["years"], format, title="Replay")
+    emit(rows["components"], format, title="Components")
+
+
+@contextmanager
+def open_projections(home: Path):
+    try:
+        with projections.read_only(home) as connection:
+            yield connection
+    except projections.NoProjectionsError as e:
+        raise UserError(str(e)) from None
+    except duckdb.IOException as e:
+        raise UserError(f"cannot open the projections: {e}") from None
+
+
+def replay_rows(state) -> dict[str, Any]:
+    from projections.audit import exact
+
+    years = [
+        {
+            "year_end": y.year_end.isoformat(),
+            "opening": exact(y.opening),
+            **{k: exact(v) for k, v in (y.flows or {}).items()},
+            "replayed": exact(y.replayed),
+            "reported": exact(y.reported),
+            "difference": exact(y.difference),
+        }
+        for y in state.year_ends
+    ]
+    latest = state.latest
+    components = []
+    if latest.statement:
+        components += [
+            {"component": "holding", "name": name, "investment": key, "amount": str(value)}
+            for key, (name, value) in latest.statement.holdings.items()
+        ]
+        components += [
+            {"component": kind, "name": "", "investment": "", "amount": str(getattr(latest.statement, kind))}
+            for kind in ("cash", "receivables", "liabilities")
+        ]
+    return {
+        "plan_id": str(state.plan_id),
+        "year_end": latest.year_end.isoformat(),
+        "net_assets": exact(latest.replayed if latest.replayed is not None else latest.reported),
+        "years": years,
+        "components": components,
+    }
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    sql: Annotated[str | None, typer.Argument(help="a SQL query over the projections")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="read the query from a file, e.g. queries/roll_forward.sql")] = None,
+    format: Annotated[QueryFormat, typer.Option("--format", help="table, csv or json")] = QueryFormat.table,
+) -> None:
+    """Run SQL over the projections, opened read-only (see queries/README.md for the tables)."""
+    if (sql is None) == (file is None):
+        raise UserError("give either a SQL query or --file PATH")
+    if file is not None:
+        try:
+            sql = file.read_text()
+        except OSError as e:
+            raise UserError(f"cannot read {file}: {e.strerror}") from None
+    with open_projections(ctx.obj.home) as connection:
+        try:
+            cursor = connection.execute(sql)
+            columns = [d[0] for d in cursor.description or []]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        except (duckdb.PermissionException, duckdb.InvalidInputException) as e:
+            raise UserError(f"refused: the projections are open read-only: {e}") from None
+        except duckdb.Error as e:
+            raise UserError(f"query failed: {e}") from None
+    write_rows(rows, columns, format)
+
+
+def write_rows(rows: list[dict[str, Any]], columns: list[str], format: QueryFormat) -> None:
+    if format is QueryFormat.json:
+        emit_json([{k: exact_deep(v) for k, v in row.items()} for row in rows])
+    elif format is QueryFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[csv_cell(v) for v in row.values()] for row in rows])
+    else:
+        table = Table(show_lines=False)
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*(csv_cell(v) for v in row.values()))
+        out.print(table)
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, dict)):
+        return msgspec.json.encode(exact_deep(value)).decode()
+    return str(exact_deep(value))
+
+
+def exact_deep(value: Any) -> Any:
+    from projections.audit import exact
+
+    if isinstance(value, dict):
+        return {k: exact_deep(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [exact_deep(v) for v in value]
+    return exact(value)
+
+
+def emit_json(value: Any) -> None:
+    sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(value), indent=2) + b"\n")
 
 
 def main() -> None:

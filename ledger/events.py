@@ -239,6 +239,7 @@ class ParticipantLoansReported(PlanEvent, kw_only=True):
     count: int | None = None
     rate_low: Decimal | None = None  # percent, e.g. Decimal("9.25")
     rate_high: Decimal | None = None
+    new_loans_allowed: bool | None = None  # False: "the Plan does not allow for participant loans"
 
 
 class MatchingFormulaReported(PlanEvent, kw_only=True):

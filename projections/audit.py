@@ -1,0 +1,301 @@
+"""The audit: the identities of DOMAIN.md checked over the projections.
+
+The arithmetic checks are SQL macros (`audit.sql`) so DuckDB runs them over every plan at once;
+the ones that need judgement run here: the forfeiture account (approximate figures), deemed-loan
+interest (several conventions), and Schedule H lines that only failed to link by name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import duckdb
+import pyarrow as pa
+
+from ledger.audit_rules import fitting_interest_reading, nearest_interest_reading, printed_range
+
+EVERYTHING = date(9999, 12, 31)
+
+SQL_CHECKS = (
+    "audit_footing_known",
+    "audit_roll_forward_known",
+    "audit_continuity_known",
+    "audit_schedule_h_known",
+    "audit_money_market_known",
+    "audit_loans_known",
+    "audit_loan_rates_known",
+    "audit_appreciation_split_known",
+)
+
+CHECK_ORDER = {
+    name: i
+    for i, name in enumerate(
+        ["footing", "statements_agree", "roll_forward", "continuity", "schedule_h", "schedule_h_shares",
+         "loans", "loan_rates", "forfeitures", "deemed_loan_interest", "appreciation_split"]
+    )
+}
+
+
+@dataclass
+class Finding:
+    """Figures that truly disagree: which check, where, by how much, and the lines involved."""
+
+    check: str
+    plan_id: UUID
+    as_of: date
+    subject: str
+    expected: Decimal | None
+    actual: Decimal | None
+    detail: str
+    sources: list[dict[str, Any]]
+    unit: str = "dollars"
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.expected is None or self.actual is None:
+            return None
+        return self.actual - self.expected
+
+    @property
+    def filings(self) -> list[str]:
+        return sorted({s["document"] for s in self.sources if s.get("document")})
+
+    def key(self) -> tuple:
+        return (str(self.plan_id), self.as_of, CHECK_ORDER.get(self.check, 99), self.subject)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "plan_id": str(self.plan_id),
+            "as_of": self.as_of.isoformat(),
+            "subject": self.subject,
+            "expected": exact(self.expected),
+            "actual": exact(self.actual),
+            "difference": exact(self.difference),
+            "unit": self.unit,
+            "filings": self.filings,
+            "sources": [{k: exact(v) for k, v in s.items()} for s in self.sources],
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class AuditReport:
+    balances: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def exact(value: Any) -> Any:
+    """Decimals as exact strings (never floats), dates as ISO strings."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, UUID)):
+        return str(value)
+    return value
+
+
+def audit(
+    connection: duckdb.DuckDBPyConnection,
+    *,
+    known_at: date | None = None,
+    plan_ids: list[UUID] | None = None,
+    year: int | None = None,
+) -> AuditReport:
+    k = known_at or EVERYTHING
+    wanted = Scope(plan_ids, year)
+    findings: list[Finding] = []
+    for macro in SQL_CHECKS:
+        rows = records(connection, f'SELECT * FROM {macro}($k) ORDER BY plan_id, as_of', {"k": k})
+        findings += [sql_finding(row) for row in rows if wanted(row["plan_id"], row["as_of"])]
+    findings = pair_unlinked_schedule_h(findings)
+    findings += [f for f in forfeiture_findings(connection, k) if wanted(f.plan_id, f.as_of)]
+    findings += [f for f in deemed_loan_findings(connection, k) if wanted(f.plan_id, f.as_of)]
+    balances = [
+        balance_row(row)
+        for row in records(connection, "SELECT * FROM net_assets_known($k) ORDER BY plan_id, year_end", {"k": k})
+        if wanted(row["plan_id"], row["year_end"])
+    ]
+    return AuditReport(balances=balances, findings=sorted(findings, key=Finding.key))
+
+
+@dataclass
+class Scope:
+    plan_ids: list[UUID] | None
+    year: int | None
+
+    def __call__(self, plan_id: UUID, as_of: date) -> bool:
+        return (self.plan_ids is None or plan_id in self.plan_ids) and (self.year is None or as_of.year == self.year)
+
+
+def records(connection: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def sql_finding(row: dict[str, Any]) -> Finding:
+    unit = "percent" if row["check"] == "loan_rates" else "dollars"
+    return Finding(
+        check=row["check"],
+        plan_id=row["plan_id"],
+        as_of=row["as_of"],
+        subject=row["subject"],
+        expected=row["expected"],
+        actual=row["actual"],
+        detail=row["detail"],
+        sources=[dict(s) for s in row["sources"] or [] if s is not None],
+        unit=unit,
+    )
+
+
+def balance_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "plan_id": str(row["plan_id"]),
+        "year_end": row["year_end"].isoformat(),
+        "reported": exact(row["reported_last"]),
+        "reported_first": exact(row["reported_first"]),
+        "opening": exact(row["opening"]),
+        "replayed": exact(row["replayed"]),
+        "difference": exact(row["difference"]),
+        "contributions_participant": exact(row["contributions_participant"]),
+        "contributions_employer": exact(row["contributions_employer"]),
+        "contributions_rollover": exact(row["contributions_rollover"]),
+        "contributions_other": exact(row["contributions_other"]),
+        "interest_and_dividends": exact(row["interest_and_dividends"]),
+        "net_appreciation": exact(row["net_appreciation"]),
+        "other_additions": exact(row["other_additions"]),
+        "benefits_paid": exact(row["benefits_paid"]),
+        "other_deductions": exact(row["other_deductions"]),
+        "reported_in": row["reported_in"],
+        "flows_in": row["flows_in"],
+    }
+
+
+def pair_unlinked_schedule_h(findings: list[Finding]) -> list[Finding]:
+    """A Schedule H line and a statement line of equal value that failed to link by name
+    are the same investment: drop both "missing" findings."""
+    missing: dict[tuple, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.check == "schedule_h" and (f.expected == 0 or f.actual == 0):
+            missing[(f.plan_id, f.as_of, f.expected or f.actual)].append(f)
+    dropped: set[int] = set()
+    for group in missing.values():
+        in_statement = [f for f in group if f.actual == 0]
+        in_schedule = [f for f in group if f.expected == 0]
+        for a, b in zip(in_statement, in_schedule, strict=False):
+            dropped |= {id(a), id(b)}
+    return [f for f in findings if id(f) not in dropped]
+
+
+def forfeiture_findings(connection: duckdb.DuckDBPyConnection, k: date) -> list[Finding]:
+    """The forfeiture account rolls forward with newly forfeited amounts that cannot be negative:
+    a finding only when even the most favourable reading of approximate figures needs them to be."""
+    findings = []
+    rows = records(connection, "SELECT * FROM forfeitures_known($k) ORDER BY plan_id, year_end", {"k": k})
+    for row in rows:
+        if row["opening"] is None or row["closing"] is None or row["used"] is None:
+            continue
+        _, closing_high = printed_range(row["closing"], bool(row["closing_approximate"]))
+        opening_low, _ = printed_range(row["opening"], bool(row["opening_approximate"]))
+        _, used_high = printed_range(row["used"], bool(row["used_approximate"]))
+        if closing_high - opening_low + used_high >= 0:
+            continue
+        findings.append(
+            Finding(
+                check="forfeitures",
+                plan_id=row["plan_id"],
+                as_of=row["year_end"],
+                subject="forfeiture_account",
+                expected=row["opening"] - row["used"],
+                actual=row["closing"],
+                detail="the forfeiture account ends above what the opening balance less the amount used allows",
+                sources=[
+                    {"document": s.rsplit(":", 1)[0], "line": int(s.rsplit(":", 1)[1]), "section": "notes"}
+                    for s in (row["opening_source"], row["used_source"], row["closing_source"])
+                    if s
+                ],
+            )
+        )
+    return findings
+
+
+DEEMED_LOANS = """
+    SELECT r.plan_id, r.as_of, r.amount AS principal, r.kind AS loan,
+           TRY_CAST(r.attributes ->> 'interest' AS DECIMAL(18, 2)) AS interest,
+           coalesce(TRY_CAST(r.attributes ->> 'rate' AS DECIMAL(9, 4)), TRY_CAST(m.attributes ->> 'rate' AS DECIMAL(9, 4))) AS rate,
+           coalesce(TRY_CAST(r.attributes ->> 'start_date' AS DATE), m.as_of) AS start_date,
+           r.source, m.source AS made_source
+    FROM figures_known($k) r
+    LEFT JOIN figures_known($k) m ON m.plan_id = r.plan_id AND m.type = 'DeemedLoanMade' AND m.kind = r.kind
+    WHERE r.type = 'DeemedLoanRepaid'
+"""
+
+
+def deemed_loan_findings(connection: duckdb.DuckDBPyConnection, k: date) -> list[Finding]:
+    """Interest on a deemed loan recomputed from principal, rate and dates under every standard
+    convention (simple or compounded, four day counts) and the rate as precisely as printed."""
+    findings = []
+    for row in records(connection, DEEMED_LOANS, {"k": k}):
+        if None in (row["interest"], row["rate"], row["start_date"], row["principal"]):
+            continue
+        args = (row["principal"], Decimal(row["rate"]).normalize(), row["start_date"], row["as_of"], row["interest"])
+        if fitting_interest_reading(*args):
+            continue
+        nearest = nearest_interest_reading(*args)
+        expected = ((nearest.low + nearest.high) / 2).quantize(Decimal(1))
+        findings.append(
+            Finding(
+                check="deemed_loan_interest",
+                plan_id=row["plan_id"],
+                as_of=row["as_of"],
+                subject=f"deemed_loan:{row['loan']}",
+                expected=expected,
+                actual=row["interest"],
+                detail=f"no standard convention gives the interest printed; nearest: {nearest}",
+                sources=[dict(s) for s in (row["source"], row["made_source"]) if s],
+            )
+        )
+    return findings
+
+
+FINDINGS_SCHEMA = pa.schema(
+    [
+        ("check", pa.string()),
+        ("plan_id", pa.string()),
+        ("as_of", pa.date32()),
+        ("subject", pa.string()),
+        ("expected", pa.decimal128(18, 4)),
+        ("actual", pa.decimal128(18, 4)),
+        ("difference", pa.decimal128(18, 4)),
+        ("unit", pa.string()),
+        ("filings", pa.list_(pa.string())),
+        ("sources", pa.string()),
+        ("detail", pa.string()),
+    ]
+)
+
+
+def findings_table(findings: list[Finding]) -> pa.Table:
+    rows = [f.to_dict() for f in findings]
+    return pa.table(
+        {
+            "check": [f.check for f in findings],
+            "plan_id": [str(f.plan_id) for f in findings],
+            "as_of": [f.as_of for f in findings],
+            "subject": [f.subject for f in findings],
+            "expected": [f.expected for f in findings],
+            "actual": [f.actual for f in findings],
+            "difference": [f.difference for f in findings],
+            "unit": [f.unit for f in findings],
+            "filings": [f.filings for f in findings],
+            "sources": [json.dumps(r["sources"]) for r in rows],
+            "detail": [f.detail for f in findings],
+        },
+        schema=FINDINGS_SCHEMA,
+    )

@@ -1,0 +1,101 @@
+"""Flattening decoded events into columns of the `events` table, loaded as one Arrow table.
+
+Typed columns hold what queries filter and sum on (dates, amount, kind, investment, provenance);
+the rest of each event goes, exactly, into `attributes` as JSON (decimals as strings).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import msgspec
+import pyarrow as pa
+
+from ledger import events as ev
+
+MONEY = pa.decimal128(18, 2)
+
+SCHEMA = pa.schema(
+    [
+        ("notification_id", pa.int64()),
+        ("plan_id", pa.string()),
+        ("position", pa.int32()),
+        ("type", pa.string()),
+        ("as_of", pa.date32()),
+        ("known_at", pa.date32()),
+        ("period_start", pa.date32()),
+        ("amount", MONEY),
+        ("effect", MONEY),
+        ("label", pa.string()),
+        ("kind", pa.string()),
+        ("investment", pa.string()),
+        ("approximate", pa.bool_()),
+        ("attributes", pa.string()),
+        ("filing_id", pa.string()),
+        ("section", pa.string()),
+        ("line", pa.int32()),
+        ("text", pa.string()),
+        ("column_label", pa.string()),
+        ("unit", pa.string()),
+    ]
+)
+
+AMOUNT_FIELDS = ("amount", "balance", "principal")
+KIND_FIELDS = ("source", "kind", "total", "asset_class", "use", "loan")
+TYPED_FIELDS = frozenset(
+    {"originator_id", "originator_version", "as_of", "known_at", "provenance", "period_start", "label",
+     "investment", "approximate", "filing_id", *AMOUNT_FIELDS, *KIND_FIELDS}
+)
+PLAN_EVENT_TYPES = frozenset(ev.PLAN_EVENT_TYPES)
+
+
+@cache
+def layout(cls: type) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """For an event class: its amount field, its kind field and its other fields."""
+    fields = cls.__struct_fields__
+    amount = next((f for f in AMOUNT_FIELDS if f in fields), None)
+    kind = next((f for f in KIND_FIELDS if f in fields), None)
+    rest = tuple(f for f in fields if f not in TYPED_FIELDS)
+    return amount, kind, rest
+
+
+class EventColumns:
+    """Column lists for one page of events."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
+        self._encode = msgspec.json.Encoder(decimal_format="string").encode
+
+    def __len__(self) -> int:
+        return len(self.columns["notification_id"])
+
+    def add(self, notification_id: int, event: ev.PlanEvent) -> None:
+        cls = type(event)
+        amount_field, kind_field, rest = layout(cls)
+        provenance = event.provenance
+        amount = getattr(event, amount_field) if amount_field else None
+        c = self.columns
+        c["notification_id"].append(notification_id)
+        c["plan_id"].append(str(event.originator_id))
+        c["position"].append(event.originator_version)
+        c["type"].append(cls.__name__)
+        c["as_of"].append(event.as_of)
+        c["known_at"].append(event.known_at)
+        c["period_start"].append(getattr(event, "period_start", None))
+        c["amount"].append(amount)
+        c["effect"].append(cls.sign * amount if isinstance(event, ev.Flow) else None)
+        c["label"].append(getattr(event, "label", None))
+        c["kind"].append(getattr(event, kind_field) if kind_field else None)
+        c["investment"].append(getattr(event, "investment", None))
+        c["approximate"].append(getattr(event, "approximate", None))
+        c["attributes"].append(self._encode({f: getattr(event, f) for f in rest}).decode())
+        c["filing_id"].append(str(provenance.filing_id))
+        c["section"].append(provenance.section)
+        c["line"].append(provenance.line)
+        c["text"].append(provenance.text)
+        c["column_label"].append(provenance.column)
+        c["unit"].append(provenance.unit)
+
+    def table(self) -> pa.Table:
+        return pa.table(self.columns, schema=SCHEMA)

@@ -1,0 +1,186 @@
+"""Following the event store's notification log into `<home>/projections.duckdb`.
+
+The runner reads notifications a page at a time, decodes the plan events with the ledger's typed
+mapper, bulk-loads them as one Arrow table, and records the page's last notification id in the
+same DuckDB transaction. A run stopped anywhere resumes after the last committed page. After
+catching up, the `findings` table is recomputed from the events and tracked the same way.
+A rebuild writes a fresh file beside the old one and swaps it in, so readers never see half of it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+
+import duckdb
+from eventsourcing.persistence import Tracking
+
+from ledger.application import Ledger
+from projections.rows import PLAN_EVENT_TYPES, EventColumns
+from projections.tracking import DuckDBTrackingRecorder
+
+FILE_NAME = "projections.duckdb"
+PAGE_SIZE = 10_000
+EVENTS = "events"
+FINDINGS = "findings"
+SCHEMA_VERSION = "1"
+
+
+def projections_path(home: Path) -> Path:
+    return Path(home) / FILE_NAME
+
+
+def schema_statements() -> list[str]:
+    text = "".join((files("projections") / name).read_text() for name in ("schema.sql", "audit.sql"))
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+@contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    connection.begin()
+    try:
+        yield
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
+
+
+class Projections:
+    """The DuckDB projections of one ledger, open for writing."""
+
+    def __init__(self, path: Path, source: str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = duckdb.connect(str(self.path))
+        with transaction(self.connection):
+            for statement in schema_statements():
+                self.connection.execute(statement)
+        self.tracking = DuckDBTrackingRecorder(self.connection)
+        if not self._made_for(source):
+            self._reset(source)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def _made_for(self, source: str) -> bool:
+        meta = dict(self.connection.execute("SELECT key, value FROM projection_meta").fetchall())
+        return meta == {"source": source, "schema": SCHEMA_VERSION}
+
+    def _reset(self, source: str) -> None:
+        """Forget rows made from another store or by another schema version."""
+        with transaction(self.connection):
+            for table in ("events", "findings", "tracking", "projection_meta"):
+                self.connection.execute(f"DELETE FROM {table}")
+            self.connection.executemany(
+                "INSERT INTO projection_meta VALUES (?, ?)", [["source", source], ["schema", SCHEMA_VERSION]]
+            )
+
+    def position(self, name: str = EVENTS) -> int:
+        return self.tracking.max_tracking_id(name) or 0
+
+    def catch_up(self, ledger: Ledger, page_size: int = PAGE_SIZE) -> int:
+        """Apply every notification not yet applied; return how many plan events were added."""
+        added = 0
+        start = self.position() + 1
+        while True:
+            page = ledger.recorder.select_notifications(start, page_size)
+            if not page:
+                break
+            added += self._apply(ledger, page)
+            start = page[-1].id + 1
+            if len(page) < page_size:
+                break
+        self._refresh_findings()
+        return added
+
+    def _apply(self, ledger: Ledger, page) -> int:
+        columns = EventColumns()
+        for notification in page:
+            event = ledger.mapper.to_domain_event(notification)
+            if type(event) in PLAN_EVENT_TYPES:
+                columns.add(notification.id, event)
+        with transaction(self.connection):
+            if len(columns):
+                self.connection.register("page_rows", columns.table())
+                self.connection.execute("INSERT INTO events SELECT * FROM page_rows")
+                self.connection.unregister("page_rows")
+            self.tracking.insert_tracking(Tracking(EVENTS, page[-1].id))
+        return len(columns)
+
+    def _refresh_findings(self) -> None:
+        from projections.audit import audit, findings_table
+
+        position = self.position()
+        if position <= self.position(FINDINGS):
+            return
+        report = audit(self.connection)
+        with transaction(self.connection):
+            self.connection.execute("DELETE FROM findings")
+            if report.findings:
+                self.connection.register("finding_rows", findings_table(report.findings))
+                self.connection.execute("INSERT INTO findings SELECT * FROM finding_rows")
+                self.connection.unregister("finding_rows")
+            self.tracking.insert_tracking(Tracking(FINDINGS, position))
+
+
+def source_of(ledger: Ledger) -> str:
+    """Which event store the projections follow (no password), so a home switched to another
+    store is projected afresh instead of mixing two notification logs."""
+    env = ledger.env
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return "postgres://{}@{}:{}/{}?schema={}".format(
+            env.get("POSTGRES_USER"), env.get("POSTGRES_HOST"), env.get("POSTGRES_PORT"),
+            env.get("POSTGRES_DBNAME"), env.get("POSTGRES_SCHEMA", ""),
+        )
+    return "sqlite:///" + str(Path(env.get("SQLITE_DBNAME", "")).resolve())
+
+
+class NoProjectionsError(FileNotFoundError):
+    """The home has no projections yet."""
+
+
+@contextmanager
+def read_only(home: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The projections for reading only: no writes, no files outside them (so no ATTACH of the
+    event store), and settings locked so a query cannot undo that."""
+    path = projections_path(home)
+    if not path.exists():
+        msg = f"no projections at {path}: run `planledger import` or `planledger rebuild` first"
+        raise NoProjectionsError(msg)
+    connection = duckdb.connect(
+        str(path), read_only=True, config={"enable_external_access": False, "lock_configuration": True}
+    )
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def catch_up(ledger: Ledger, home: Path, page_size: int = PAGE_SIZE) -> int:
+    projections = Projections(projections_path(home), source_of(ledger))
+    try:
+        return projections.catch_up(ledger, page_size)
+    finally:
+        projections.close()
+
+
+def rebuild(ledger: Ledger, home: Path, page_size: int = PAGE_SIZE) -> int:
+    """Project every event afresh into a new file, then put it in place of the old one."""
+    target = projections_path(home)
+    fresh = target.with_name(target.name + ".rebuild")
+    for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    projections = Projections(fresh, source_of(ledger))
+    try:
+        added = projections.catch_up(ledger, page_size)
+        projections.connection.execute("CHECKPOINT")
+    finally:
+        projections.close()
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)
+    os.replace(fresh, target)
+    return added

@@ -1,0 +1,251 @@
+-- The projections' DuckDB schema. Tables hold what the runner writes; everything else is a
+-- view or a table macro over them, so a rebuild and a catch-up cannot drift apart.
+-- Each `*_known(k)` macro answers "as known on date k" (events of filings signed on or before k);
+-- the view of the same name answers it for everything known.
+
+CREATE TABLE IF NOT EXISTS tracking (
+    application_name VARCHAR PRIMARY KEY,
+    notification_id BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS projection_meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS events (
+    notification_id BIGINT NOT NULL,
+    plan_id UUID NOT NULL,
+    position INTEGER NOT NULL,
+    type VARCHAR NOT NULL,
+    as_of DATE NOT NULL,
+    known_at DATE NOT NULL,
+    period_start DATE,
+    amount DECIMAL(18, 2),
+    effect DECIMAL(18, 2),
+    label VARCHAR,
+    kind VARCHAR,
+    investment VARCHAR,
+    approximate BOOLEAN,
+    attributes JSON,
+    filing_id UUID NOT NULL,
+    section VARCHAR NOT NULL,
+    line INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    column_label VARCHAR,
+    unit VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS findings (
+    "check" VARCHAR NOT NULL,
+    plan_id UUID NOT NULL,
+    as_of DATE NOT NULL,
+    subject VARCHAR NOT NULL,
+    expected DECIMAL(18, 4),
+    actual DECIMAL(18, 4),
+    difference DECIMAL(18, 4),
+    unit VARCHAR NOT NULL,
+    filings VARCHAR[] NOT NULL,
+    sources JSON NOT NULL,
+    detail VARCHAR NOT NULL
+);
+
+CREATE OR REPLACE MACRO filings_known(k) AS TABLE
+    SELECT e.filing_id, e.plan_id, e.attributes ->> 'document' AS document, e.as_of AS year_end,
+           TRY_CAST(e.attributes ->> 'period_start' AS DATE) AS period_start,
+           TRY_CAST(e.attributes ->> 'prior_year_end' AS DATE) AS prior_year_end,
+           TRY_CAST(e.attributes ->> 'date_signed' AS DATE) AS date_signed,
+           e.known_at, e.attributes ->> 'form' AS form, e.attributes ->> 'auditor' AS auditor,
+           coalesce(e.attributes ->> 'unit', 'dollars') AS unit, e.attributes ->> 'digest' AS digest,
+           (SELECT count(*) FROM events x WHERE x.filing_id = e.filing_id AND x.plan_id = e.plan_id) AS events
+    FROM events e
+    WHERE e.type = 'FilingReported' AND e.known_at <= k;
+
+CREATE OR REPLACE VIEW filings AS SELECT * FROM filings_known(DATE '9999-12-31');
+
+CREATE OR REPLACE MACRO plans_known(k) AS TABLE
+    SELECT p.plan_id,
+           arg_max(p.attributes ->> 'name', p.notification_id) AS name,
+           arg_max(p.attributes ->> 'sponsor', p.notification_id) AS sponsor,
+           arg_max(p.attributes ->> 'ein', p.notification_id) AS ein,
+           arg_max(p.attributes ->> 'plan_number', p.notification_id) AS plan_number,
+           (SELECT count(*) FROM filings_known(k) f WHERE f.plan_id = p.plan_id) AS filings,
+           (SELECT min(year_end) FROM filings_known(k) f WHERE f.plan_id = p.plan_id) AS first_year_end,
+           (SELECT max(year_end) FROM filings_known(k) f WHERE f.plan_id = p.plan_id) AS last_year_end,
+           (SELECT count(*) FROM events x WHERE x.plan_id = p.plan_id AND x.known_at <= k) AS events
+    FROM events p
+    WHERE p.type = 'PlanIdentified' AND p.known_at <= k
+    GROUP BY p.plan_id;
+
+CREATE OR REPLACE VIEW plans AS SELECT * FROM plans_known(DATE '9999-12-31');
+
+-- Every figure, with the quantity it states (`item`) so figures of different filings compare.
+CREATE OR REPLACE MACRO figures_known(k) AS TABLE
+    SELECT e.notification_id, e.plan_id, e.filing_id, f.document, f.year_end AS filing_year_end,
+           f.prior_year_end AS filing_prior_year_end, e.known_at, e.type, e.section, e.as_of,
+           e.amount, e.effect, e.label, e.kind, e.investment, e.approximate, e.attributes,
+           e.line, e.text, e.column_label, e.unit,
+           CASE e.type
+               WHEN 'HoldingReported' THEN 'holding:' || e.investment
+               WHEN 'CashReported' THEN 'cash'
+               WHEN 'ReceivableReported' THEN 'receivable:' || e.kind
+               WHEN 'LiabilityReported' THEN 'liability:' || e.kind
+               WHEN 'TotalReported' THEN 'total:' || e.kind
+               WHEN 'NetAssetsReported' THEN 'net_assets'
+               ELSE e.type || coalesce(':' || e.kind, '')
+           END AS item,
+           {'document': f.document, 'section': e.section, 'line': e.line, 'column': e.column_label,
+            'text': e.text, 'amount': e.amount} AS source
+    FROM events e
+    JOIN filings_known(k) f ON f.filing_id = e.filing_id AND f.plan_id = e.plan_id
+    WHERE e.known_at <= k;
+
+CREATE OR REPLACE MACRO statement_lines_known(k) AS TABLE
+    SELECT plan_id, document, filing_id, section, line, as_of AS column_date, column_label, item,
+           type, label, amount, unit, text, known_at, notification_id
+    FROM figures_known(k)
+    WHERE section IN ('net_assets', 'changes', 'schedule_h_4i');
+
+CREATE OR REPLACE VIEW statement_lines AS SELECT * FROM statement_lines_known(DATE '9999-12-31');
+
+-- Net assets per year end: as last and first reported, and replayed from the prior year end
+-- (as last reported) plus the year's flows (from the latest filing that reports them).
+CREATE OR REPLACE MACRO net_assets_known(k) AS TABLE
+    WITH reported AS (
+        SELECT plan_id, as_of,
+               arg_max(amount, (known_at, section = 'net_assets', notification_id)) AS reported_last,
+               arg_min(amount, (known_at, section <> 'net_assets', notification_id)) AS reported_first,
+               arg_max(document, (known_at, section = 'net_assets', notification_id)) AS reported_in,
+               arg_max(line, (known_at, section = 'net_assets', notification_id)) AS reported_line
+        FROM figures_known(k)
+        WHERE type = 'NetAssetsReported'
+        GROUP BY plan_id, as_of
+    ), lagged AS (
+        SELECT *, lag(as_of) OVER w AS previous_year_end, lag(reported_last) OVER w AS previous_reported
+        FROM reported
+        WINDOW w AS (PARTITION BY plan_id ORDER BY as_of)
+    ), flow_filing AS (
+        SELECT plan_id, as_of, arg_max(filing_id, (known_at, notification_id)) AS filing_id
+        FROM figures_known(k)
+        WHERE effect IS NOT NULL AND section = 'changes'
+        GROUP BY plan_id, as_of
+    ), flows AS (
+        SELECT e.plan_id, e.as_of, any_value(e.document) AS flows_in,
+               any_value(e.filing_prior_year_end) AS prior_year_end,
+               coalesce(sum(e.amount) FILTER (e.type = 'ContributionReceived' AND e.kind = 'participant'), 0) AS contributions_participant,
+               coalesce(sum(e.amount) FILTER (e.type = 'ContributionReceived' AND e.kind = 'employer'), 0) AS contributions_employer,
+               coalesce(sum(e.amount) FILTER (e.type = 'ContributionReceived' AND e.kind = 'rollover'), 0) AS contributions_rollover,
+               coalesce(sum(e.amount) FILTER (e.type = 'ContributionReceived' AND e.kind NOT IN ('participant', 'employer', 'rollover')), 0) AS contributions_other,
+               coalesce(sum(e.amount) FILTER (e.type = 'InterestAndDividends'), 0) AS interest_and_dividends,
+               coalesce(sum(e.amount) FILTER (e.type = 'NetAppreciation'), 0) AS net_appreciation,
+               coalesce(sum(e.amount) FILTER (e.type IN ('OtherAddition', 'TransferIn')), 0) AS other_additions,
+               coalesce(sum(e.amount) FILTER (e.type = 'BenefitPaid'), 0) AS benefits_paid,
+               coalesce(sum(e.amount) FILTER (e.type IN ('AdministrativeExpense', 'OtherDeduction', 'TransferOut')), 0) AS other_deductions,
+               sum(e.effect) AS net_change
+        FROM figures_known(k) e
+        JOIN flow_filing USING (plan_id, as_of, filing_id)
+        WHERE e.effect IS NOT NULL AND e.section = 'changes'
+        GROUP BY e.plan_id, e.as_of
+    ), joined AS (
+        SELECT coalesce(r.plan_id, fl.plan_id) AS plan_id, coalesce(r.as_of, fl.as_of) AS year_end,
+               r.reported_last, r.reported_first, r.reported_in, r.reported_line,
+               CASE WHEN fl.plan_id IS NOT NULL
+                    THEN coalesce(o.reported_last, CASE WHEN fl.prior_year_end IS NULL THEN r.previous_reported END)
+               END AS opening,
+               fl.* EXCLUDE (plan_id, as_of, prior_year_end)
+        FROM lagged r
+        FULL JOIN flows fl ON fl.plan_id = r.plan_id AND fl.as_of = r.as_of
+        LEFT JOIN reported o ON o.plan_id = fl.plan_id AND o.as_of = fl.prior_year_end
+    )
+    SELECT plan_id, year_end, reported_last, reported_first, opening,
+           contributions_participant, contributions_employer, contributions_rollover, contributions_other,
+           interest_and_dividends, net_appreciation, other_additions, benefits_paid, other_deductions,
+           net_change, opening + net_change AS replayed, reported_last - (opening + net_change) AS difference,
+           reported_in, reported_line, flows_in
+    FROM joined;
+
+CREATE OR REPLACE VIEW net_assets AS SELECT * FROM net_assets_known(DATE '9999-12-31');
+
+-- Each investment at each year end, linked across years by its `investment` key.
+CREATE OR REPLACE MACRO holdings_known(k) AS TABLE
+    SELECT plan_id, investment, as_of AS year_end,
+           arg_max(coalesce(nullif(label, ''), attributes ->> 'issuer'), (section = 'net_assets', known_at, notification_id)) AS name,
+           arg_max(attributes ->> 'category', (section = 'net_assets', known_at, notification_id)) AS category,
+           arg_max(amount, (known_at, notification_id)) FILTER (section = 'net_assets') AS value,
+           arg_min(amount, (known_at, notification_id)) FILTER (section = 'net_assets') AS value_first_reported,
+           arg_max(amount, (known_at, notification_id)) FILTER (section = 'schedule_h_4i') AS schedule_h_value,
+           arg_max(TRY_CAST(attributes ->> 'shares' AS DECIMAL(18, 4)), (known_at, notification_id)) AS shares,
+           arg_max(TRY_CAST(attributes ->> 'cost' AS DECIMAL(18, 2)), (known_at, notification_id)) AS cost,
+           bool_or(coalesce(TRY_CAST(attributes ->> 'party_in_interest' AS BOOLEAN), false)) AS party_in_interest,
+           list(DISTINCT document ORDER BY document) AS filings
+    FROM figures_known(k)
+    WHERE type = 'HoldingReported'
+    GROUP BY plan_id, investment, as_of;
+
+CREATE OR REPLACE VIEW holdings AS SELECT * FROM holdings_known(DATE '9999-12-31');
+
+-- The forfeiture account over the years: balance at start - used + newly forfeited = balance at end.
+CREATE OR REPLACE MACRO forfeitures_known(k) AS TABLE
+    WITH balances AS (
+        SELECT plan_id, as_of,
+               arg_max(amount, (known_at, notification_id)) AS balance,
+               arg_max(approximate, (known_at, notification_id)) AS balance_approximate,
+               arg_max(document || ':' || line, (known_at, notification_id)) AS balance_source
+        FROM figures_known(k) WHERE type = 'ForfeitureBalanceReported'
+        GROUP BY plan_id, as_of
+    ), used AS (
+        SELECT plan_id, as_of,
+               arg_max(amount, preference) AS used,
+               arg_max(approximate, preference) AS used_approximate,
+               arg_max(kind, preference) AS use,
+               arg_max(document || ':' || line, preference) AS used_source
+        FROM (
+            -- one figure may be printed twice (note B and note G): the latest, most precise wins
+            SELECT *, (known_at, NOT coalesce(approximate, false),
+                       length(rtrim(CAST(CAST(amount AS BIGINT) AS VARCHAR), '0')) - length(CAST(CAST(amount AS BIGINT) AS VARCHAR)),
+                       notification_id) AS preference
+            FROM figures_known(k) WHERE type = 'ForfeituresReallocated'
+        )
+        GROUP BY plan_id, as_of
+    ), joined AS (
+        SELECT coalesce(b.plan_id, u.plan_id) AS plan_id, coalesce(b.as_of, u.as_of) AS year_end,
+               b.balance, b.balance_approximate, u.used, u.used_approximate, u.use, b.balance_source, u.used_source
+        FROM balances b FULL JOIN used u ON u.plan_id = b.plan_id AND u.as_of = b.as_of
+    )
+    SELECT plan_id, year_end,
+           lag(balance) OVER w AS opening, lag(balance_approximate) OVER w AS opening_approximate,
+           used, used_approximate, use, balance AS closing, balance_approximate AS closing_approximate,
+           balance - lag(balance) OVER w + coalesce(used, 0) AS implied_newly_forfeited,
+           lag(balance_source) OVER w AS opening_source, used_source, balance_source AS closing_source
+    FROM joined
+    WINDOW w AS (PARTITION BY plan_id ORDER BY year_end);
+
+CREATE OR REPLACE VIEW forfeitures AS SELECT * FROM forfeitures_known(DATE '9999-12-31');
+
+-- Participant loans per year end: what the notes say, and what the statements hold.
+CREATE OR REPLACE MACRO loans_known(k) AS TABLE
+    WITH notes AS (
+        SELECT plan_id, as_of,
+               arg_max(amount, (known_at, notification_id)) AS notes_balance,
+               arg_max(TRY_CAST(attributes ->> 'count' AS INTEGER), (known_at, notification_id)) AS loan_count,
+               arg_max(TRY_CAST(attributes ->> 'rate_low' AS DECIMAL(9, 4)), (known_at, notification_id)) AS rate_low,
+               arg_max(TRY_CAST(attributes ->> 'rate_high' AS DECIMAL(9, 4)), (known_at, notification_id)) AS rate_high,
+               arg_max(TRY_CAST(attributes ->> 'new_loans_allowed' AS BOOLEAN), (known_at, notification_id)) AS new_loans_allowed,
+               arg_max({'document': document, 'section': section, 'line': line, 'column': column_label, 'text': text, 'amount': amount}, (known_at, notification_id)) AS notes_source
+        FROM figures_known(k) WHERE type = 'ParticipantLoansReported'
+        GROUP BY plan_id, as_of
+    ), held AS (
+        SELECT plan_id, as_of,
+               arg_max(amount, (known_at, notification_id)) FILTER (section = 'net_assets') AS statement_balance,
+               arg_max(amount, (known_at, notification_id)) FILTER (section = 'schedule_h_4i') AS schedule_h_balance,
+               arg_max(source, (known_at, notification_id)) FILTER (section = 'net_assets') AS statement_source
+        FROM figures_known(k)
+        WHERE type = 'HoldingReported' AND (coalesce(label, '') || ' ' || coalesce(investment, '') || ' ' || coalesce(attributes ->> 'issuer', '')) ILIKE '%loan%'
+        GROUP BY plan_id, as_of
+    )
+    SELECT coalesce(n.plan_id, h.plan_id) AS plan_id, coalesce(n.as_of, h.as_of) AS year_end,
+           n.notes_balance, n.loan_count, n.rate_low, n.rate_high, n.new_loans_allowed,
+           h.statement_balance, h.schedule_h_balance, n.notes_source, h.statement_source
+    FROM notes n FULL JOIN held h ON h.plan_id = n.plan_id AND h.as_of = n.as_of;
+
+CREATE OR REPLACE VIEW loans AS SELECT * FROM loans_known(DATE '9999-12-31');
