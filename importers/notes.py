@@ -16,8 +16,19 @@ from decimal import Decimal
 
 from ledger import events as ev
 
+from importers.errors import ParseError
 from importers.stamp import Stamp
-from importers.text import Line, find_dates, first_date, is_page_number, is_rule, number_word, squash, year_end
+from importers.text import (
+    Line,
+    find_dates,
+    first_date,
+    is_page_number,
+    is_rule,
+    number_word,
+    squash,
+    trailing_figures,
+    year_end,
+)
 
 _MAX_SENTENCE = 2000  # characters; longer 'sentences' are tables or noise, not prose
 _ABBREVIATIONS = frozenset("inc co corp no nos ltd st mr mrs ms dr jr sr vs etc approx".split())
@@ -38,6 +49,12 @@ _FORFEIT_USED = (
 _USED_PAST = re.compile(
     r"\b(?:were|was|have\s+been|had\s+been)\s+(?:\w+\s+){0,2}?(?:used|reallocated|allocated|applied|reduced)\b",
     re.IGNORECASE,
+)
+_FORFEIT_THROUGH = re.compile(
+    _APPROX + _MONEY + r"[^.$]{0,60}?\b(?:re-?allocation|allocation|use)\s+of\s+(?:the\s+)?forfeit", re.IGNORECASE
+)
+_SPLIT = re.compile(
+    r"\b(appreciated|depreciated)\s+in\s+(?:fair\s+)?value\s+by\s+\$\s*[\d,]+\s+as\s+follows", re.IGNORECASE
 )
 _FUTURE = re.compile(r"\bwill\s+be\b", re.IGNORECASE)
 _PAST = re.compile(r"\b(?:were|was|during|had\s+been)\b", re.IGNORECASE)
@@ -142,6 +159,7 @@ def notes_events(prose: Prose, stamp: Stamp) -> list[ev.PlanEvent]:
         if line is not None:
             events.append(ev.ParticipantLoansReported(**stamp.common("notes", line, as_of), **facts))
     events.extend(_vesting(prose.lines, stamp))
+    events.extend(_appreciation_by_class(prose, stamp))
     return events
 
 
@@ -160,10 +178,10 @@ def _forfeitures(prose: Prose, start: int, sentence: str, stamp: Stamp) -> Itera
     $4,318 were reallocated'), then balances at year ends ('totaled $18,204 and $15,530')."""
     fye = stamp.fiscal_year_end
     claimed: set[int] = set()
-    for pattern in _FORFEIT_USED:
+    for pattern in (*_FORFEIT_USED, _FORFEIT_THROUGH):
         for m in pattern.finditer(sentence):
             use = _forfeiture_use(sentence)
-            if use is None or (pattern is _FORFEIT_USED[1] and not _USED_PAST.search(sentence)):
+            if use is None or m.start(2) in claimed or (pattern is _FORFEIT_USED[1] and not _USED_PAST.search(sentence)):
                 continue
             if _FUTURE.search(sentence) and not _PAST.search(sentence):
                 continue
@@ -282,6 +300,37 @@ def _matching(prose: Prose, start: int, sentence: str, stamp: Stamp) -> ev.Match
         limit_percent=limit_percent,
         limit_amount=_money(limit.group(1)) if limit else None,
     )
+
+
+def _appreciation_by_class(prose: Prose, stamp: Stamp) -> Iterator[ev.NetAppreciation]:
+    """The table under 'investments depreciated in value by $545,303 as follows:', one row per
+    asset class (the statement of changes prints only the total)."""
+    m = _SPLIT.search(prose.text)
+    if m is None:
+        return
+    negative = "deprec" in m.group(1).lower()
+    first = prose.lines.index(prose.line_at(m.end()))
+    started = False
+    for line in prose.lines[first + 1 : first + 20]:
+        if line.blank:
+            if started:
+                return
+            continue
+        try:
+            label, figures = trailing_figures(line.text, limit=1)
+        except ParseError:
+            return
+        if not label or len(figures) != 1:
+            return
+        started = True
+        amount = -abs(figures[0].value) if negative else figures[0].value
+        yield ev.NetAppreciation(
+            **stamp.common("notes", line, stamp.fiscal_year_end),
+            amount=amount,
+            label=squash(label),
+            period_start=stamp.period_start,
+            asset_class=squash(label).lower(),
+        )
 
 
 def _vesting(lines: Sequence[Line], stamp: Stamp) -> Iterator[ev.VestingScheduleReported]:

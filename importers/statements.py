@@ -284,7 +284,7 @@ def _emit_change(
         if cls is ev.ContributionReceived:
             fields["source"] = captions.contribution_source(f"{group} {label}")
         if cls is ev.NetAppreciation and not re.search(r"apprec|deprec|gain|loss", label, re.IGNORECASE):
-            fields["asset_class"] = label
+            fields["asset_class"] = label.lower()
         out.emit(cls, row, as_of, column, amount=amount, label=label, **fields)
 
 

@@ -216,7 +216,7 @@ def test_changes_kinds_and_sources():
     benefits = one(FY2000, ev.BenefitPaid)
     assert benefits.effect == D(-2_421_091)
     assert benefits.provenance.text == "   Benefits paid to participants                      (2,421,091)"
-    wrapped = one(FY2001, ev.NetAppreciation)
+    wrapped = one(FY2001, ev.NetAppreciation, "changes")
     assert wrapped.provenance.text == "       fair value of securities                         $  (545,303)"
     subtotal = one(FY2001, T, "changes", total="total_investment_income")
     assert subtotal.provenance.text == "     Interest and dividends                                 118,470    (426,833)"
@@ -379,13 +379,18 @@ def test_forfeitures():
     assert [(e.as_of, e.amount, e.approximate) for e in of(FY2001, ev.ForfeitureBalanceReported)] == [
         (Y2001, D(127_451), True)
     ]
-    used = one(FY2001, ev.ForfeituresReallocated)
-    assert (used.as_of, used.amount, used.use, used.approximate, used.provenance.line) == (
-        Y2001, D(149_952), "reallocated_to_participants", True, 340
-    )
+    # note B ("matching contributions of approximately $150,000 ... through re-allocation of
+    # forfeited accounts") and note G ("approximately $149,952 from forfeited accounts was
+    # allocated") both print the year's reallocation: both are kept, as printed
+    used = [(e.as_of, e.amount, e.use, e.approximate, e.provenance.line) for e in of(FY2001, ev.ForfeituresReallocated)]
+    assert used == [
+        (Y2001, D(150_000), "reallocated_to_participants", True, 287),
+        (Y2001, D(149_952), "reallocated_to_participants", True, 340),
+    ]
     assert [(e.as_of, e.amount) for e in of(FY2002, ev.ForfeitureBalanceReported)] == [(Y2002, D(43_700))]
-    assert [(e.as_of, e.amount, e.use) for e in of(FY2002, ev.ForfeituresReallocated)] == [
-        (Y2002, D(127_800), "reallocated_to_participants")
+    assert [(e.amount, e.use, e.provenance.line) for e in of(FY2002, ev.ForfeituresReallocated)] == [
+        (D(127_800), "reallocated_to_participants", 284),
+        (D(127_800), "reallocated_to_participants", 337),
     ]
 
 
@@ -409,6 +414,23 @@ def test_matching_formula_where_given():
     # 2001 and 2002: "discretionary matching contributions", no formula printed
     assert not of(FY2001, ev.MatchingFormulaReported)
     assert not of(FY2002, ev.MatchingFormulaReported)
+
+
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        (FY2000, []),  # no split printed
+        (FY2001, [("mutual funds", -500_554, 393), ("common stock", -44_749, 394)]),
+        (FY2002, [("mutual funds", -427_778, 388), ("common stock", -53_585, 389)]),
+    ],
+)
+def test_appreciation_split_by_asset_class_in_the_notes(name, rows):
+    """'depreciated in value by $545,303 as follows:' and a table: kept in the notes' section, so
+    the statement of changes' own line is not counted twice."""
+    got = [(e.asset_class, e.amount, e.provenance.line) for e in of(name, ev.NetAppreciation, "notes")]
+    assert got == [(cls, D(a), line) for cls, a, line in rows]
+    if rows:
+        assert sum(a for _, a, _ in rows) == CHANGES[name][1][2]  # the statement's printed total
 
 
 @pytest.mark.parametrize(("name", "line"), [(FY2000, 288), (FY2001, 307), (FY2002, 303)])
