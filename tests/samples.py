@@ -310,3 +310,17 @@ def fy2002() -> FilingBatch:
 
 def sample_batches() -> list[FilingBatch]:
     return [fy2000(), fy2001(), fy2002()]
+
+
+def transcribed_samples_home(home: Path) -> Path:
+    """A ledger home holding the transcribed samples, projections caught up."""
+    from ledger.application import Ledger
+    from projections import runner
+
+    ledger = Ledger.open(home)
+    try:
+        ledger.record_many(sample_batches())
+        runner.catch_up(ledger, home)
+    finally:
+        ledger.close()
+    return home

@@ -15,20 +15,14 @@ from projections import runner
 from projections.audit import audit
 from tests.batches import filing
 from tests.cli import planledger, planledger_json
-from tests.samples import FY2000, FY2001, FY2002, sample_batches
+from tests.samples import FY2000, FY2001, FY2002, transcribed_samples_home
 
 D = Decimal
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("samples")
-    ledger = Ledger.open(home)
-    for batch in sample_batches():
-        ledger.record(batch)
-    runner.catch_up(ledger, home)
-    ledger.close()
-    return home
+    return transcribed_samples_home(tmp_path_factory.mktemp("samples"))
 
 
 def run(home, **options):

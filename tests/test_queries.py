@@ -9,23 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from ledger.application import Ledger
-from projections import runner
 from tests.cli import planledger, planledger_json
-from tests.samples import FY2001, FY2002, PLAN, sample_batches
+from tests.samples import FY2001, FY2002, PLAN, transcribed_samples_home
 
 QUERIES = Path(__file__).parent.parent / "queries"
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("queries")
-    ledger = Ledger.open(home)
-    for batch in sample_batches():
-        ledger.record(batch)
-    runner.catch_up(ledger, home)
-    ledger.close()
-    return home
+    return transcribed_samples_home(tmp_path_factory.mktemp("samples"))
 
 
 def query(home, name: str) -> list[dict]:
