@@ -33,6 +33,10 @@ FUNDS = (
     "Target Retirement 2030 Fund",
 )
 FUNDS_PER_PLAN = 6
+MATCHING = (
+    "The Company contributes a matching contribution equal to 50% of each participant's "
+    "elective deferrals up to 6% of compensation."
+)
 FIRST_YEAR = 2001
 
 
@@ -80,18 +84,23 @@ def synth_filings(plans: int, years: int, *, seed: int = 0, discrepancy_rate: fl
     for p in range(plans):
         rng = random.Random(f"{seed}/{p}")
         funds = rng.sample(FUNDS, FUNDS_PER_PLAN)
-        ref = PlanRef(
-            name=f"Synthetic Company {p:06d} Savings Plan",
-            sponsor=f"Synthetic Company {p:06d}, Inc.",
-            ein=f"{10 + p // 10_000_000 % 90:02d}-{p % 10_000_000:07d}",
-            plan_number="001",
-        )
+        ref = plan_ref(p)
         prior = opening_state(rng, funds)
         for y in range(years):
             current, flows = next_year(rng, prior)
             inject = rng.random() < discrepancy_rate
             yield filing(rng, ref, seed, FIRST_YEAR + y, prior, current, flows, inject)
             prior = current
+
+
+def plan_ref(p: int) -> PlanRef:
+    """How the filings of the p-th plan name it (the same whatever the seed)."""
+    return PlanRef(
+        name=f"Synthetic Company {p:06d} Savings Plan",
+        sponsor=f"Synthetic Company {p:06d}, Inc.",
+        ein=f"{10 + p // 10_000_000 % 90:02d}-{p % 10_000_000:07d}",
+        plan_number="001",
+    )
 
 
 def opening_state(rng: random.Random, funds: list[str]) -> PlanYear:
@@ -145,12 +154,12 @@ def filing(rng, ref: PlanRef, seed: int, year: int, prior: PlanYear, current: Pl
         statement_of_net_assets(w, as_of, state)
     statement_of_changes(w, end, start, prior, current, flows)
     for fund, value in current.holdings.items():
-        w.add(ev.HoldingReported, "schedule_h_4i", end, "(e)", amount=D(value), issuer=fund,
-              description=f"{value // 17:,} shares of mutual fund", shares=D(value // 17), party_in_interest=True)
+        w.add(ev.HoldingReported, "schedule_h_4i", end, "Current Value", amount=D(value), label=fund, issuer=fund,
+              description=f"{value // 17:,} shares", shares=D(value // 17), party_in_interest=True)
     w.add(ev.ForfeitureBalanceReported, "notes", end, amount=D(current.forfeitures))
-    w.add(ev.ForfeituresReallocated, "notes", end, amount=D(flows["reallocated"]), use="reduced_employer_contributions")
-    w.add(ev.MatchingFormulaReported, "notes", end, text="50 percent of the first 6 percent of compensation",
-          match_percent=D(50), limit_percent=D(6))
+    w.add(ev.ForfeituresReallocated, "notes", end, amount=D(flows["reallocated"]), use="reduced_employer_contributions",
+          period_start=date(year, 1, 1))
+    w.add(ev.MatchingFormulaReported, "notes", end, text=MATCHING, match_percent=D(50), limit_percent=D(6))
     w.add(ev.VestingScheduleReported, "notes", end, steps=(ev.VestingStep(0, D(0)), ev.VestingStep(3, D(100))))
     injected = ""
     if inject:
@@ -172,19 +181,21 @@ def statement_of_net_assets(w: _Writer, as_of: date, s: PlanYear) -> None:
     w.add(ev.TotalReported, "net_assets", as_of, column, amount=D(sum(s.receivables.values())), label="Total receivables", total="total_receivables")
     w.add(ev.LiabilityReported, "net_assets", as_of, column, amount=D(s.liabilities), label="Excess contributions refundable",
           kind="excess contributions refundable")
-    w.add(ev.NetAssetsReported, "net_assets", as_of, column, amount=D(s.net_assets), label="Net assets available for benefits")
+    w.add(ev.NetAssetsReported, "net_assets", as_of, column, amount=D(s.net_assets), label="NET ASSETS AVAILABLE FOR BENEFITS")
 
 
 def statement_of_changes(w: _Writer, end: date, start: date, prior: PlanYear, current: PlanYear, f: dict[str, int]) -> None:
-    col = str(end.year)
+    col = ""  # a one-year statement of changes has no year heading
+    period = {"period_start": date(end.year, 1, 1)}
     for source in ("participant", "employer", "rollover"):
-        w.add(ev.ContributionReceived, "changes", end, col, amount=D(f[source]), source=source, label=source.title())
+        w.add(ev.ContributionReceived, "changes", end, col, amount=D(f[source]), source=source, label=source.title(),
+              **period)
     w.add(ev.TotalReported, "changes", end, col, amount=D(f["participant"] + f["employer"] + f["rollover"]),
           label="Total contributions", total="total_contributions")
-    w.add(ev.InterestAndDividends, "changes", end, col, amount=D(f["interest"]), label="Interest and dividends")
-    w.add(ev.NetAppreciation, "changes", end, col, amount=D(f["appreciation"]), label="Net appreciation in fair value")
-    w.add(ev.BenefitPaid, "changes", end, col, amount=D(f["benefits"]), label="Benefits paid to participants")
-    w.add(ev.AdministrativeExpense, "changes", end, col, amount=D(f["expenses"]), label="Administrative expenses")
+    w.add(ev.InterestAndDividends, "changes", end, col, amount=D(f["interest"]), label="Interest and dividends", **period)
+    w.add(ev.NetAppreciation, "changes", end, col, amount=D(f["appreciation"]), label="Net appreciation in fair value", **period)
+    w.add(ev.BenefitPaid, "changes", end, col, amount=D(f["benefits"]), label="Benefits paid to participants", **period)
+    w.add(ev.AdministrativeExpense, "changes", end, col, amount=D(f["expenses"]), label="Administrative expenses", **period)
     w.add(ev.TotalReported, "changes", end, col, amount=D(current.net_assets - prior.net_assets),
           label="Net increase (decrease)", total="net_change")
     w.add(ev.NetAssetsReported, "changes", start, col, amount=D(prior.net_assets), label="Beginning of year")

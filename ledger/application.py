@@ -73,6 +73,7 @@ class Pending:
     claims: dict[str, UUID] = field(default_factory=dict)
     filings: set[UUID] = field(default_factory=set)
     stored: list[StoredEvent] = field(default_factory=list)
+    stored_filings: set[UUID] = field(default_factory=set)  # already in the store
 
 
 class Ledger(Application[UUID]):
@@ -81,6 +82,7 @@ class Ledger(Application[UUID]):
     def __init__(self, env: dict[str, str]) -> None:
         super().__init__(env)
         self._heads: dict[UUID, PlanHead] = {}
+        self._claims: dict[str, UUID] = {}  # a stored claim never changes: safe to remember
 
     @classmethod
     def open(cls, home, store: str | None = None) -> Ledger:
@@ -102,7 +104,7 @@ class Ledger(Application[UUID]):
         for batch in batches:
             validate(batch)
         for _ in range(attempts):
-            pending = Pending()
+            pending = Pending(stored_filings=self.recorder.stored_originators([b.filing_id for b in batches]))
             results = [self._prepare(batch, pending) for batch in batches]
             if not pending.stored:
                 return results
@@ -113,12 +115,13 @@ class Ledger(Application[UUID]):
                     self._heads.pop(plan_id, None)
                 continue
             self._heads.update(pending.heads)
+            self._claims.update(pending.claims)
             return results
         msg = f"{batches[0].document}: other writers kept appending to the same plans; try again"
         raise ConflictError(msg)
 
     def _prepare(self, batch: FilingBatch, pending: Pending) -> Recorded | Duplicate:
-        if batch.filing_id in pending.filings or self.has_filing(batch.filing_id):
+        if batch.filing_id in pending.filings or batch.filing_id in pending.stored_filings:
             return Duplicate(batch.filing_id)
         plan_ids: list[UUID] = []
         for plan_batch in batch.plans:
@@ -152,16 +155,21 @@ class Ledger(Application[UUID]):
         """
         taken: dict[tuple[str, Any], set[str]] = defaultdict(set)
         stored = []
+        to_stored, replace, link = self.mapper.to_stored_event, msgspec.structs.replace, head.catalog.link
+        version, chain = head.version, head.chain
         for event in batch.events:
-            head.version += 1
-            changes: dict[str, Any] = {"originator_id": plan_id, "originator_version": head.version, "prev": head.chain}
-            if isinstance(event, ev.HoldingReported):
+            version += 1
+            if type(event) is ev.HoldingReported:
                 column = taken[(event.provenance.section, event.as_of)]
-                changes["investment"] = key = head.catalog.link(event.label or event.issuer, column)
+                key = link(event.label or event.issuer, column)
                 column.add(key)
-            record = self.mapper.to_stored_event(msgspec.structs.replace(event, **changes))
-            head.chain = chain_hash(record.state)
+                event = replace(event, originator_id=plan_id, originator_version=version, prev=chain, investment=key)
+            else:
+                event = replace(event, originator_id=plan_id, originator_version=version, prev=chain)
+            record = to_stored(event)
+            chain = chain_hash(record.state)
             stored.append(record)
+        head.version, head.chain = version, chain
         return stored
 
     def _resolve_plan(self, ref: PlanRef, pending: Pending) -> tuple[UUID, list[ev.PlanKeyClaimed]]:
@@ -174,8 +182,13 @@ class Ledger(Application[UUID]):
         return plan_id, [ev.PlanKeyClaimed(originator_id=plan_key_id(k), key=k, plan_id=plan_id) for k in new]
 
     def _claimed_plan(self, key: str) -> UUID | None:
-        claim = next(iter(self.events.get(plan_key_id(key), limit=1)), None)
-        return claim.plan_id if claim else None
+        plan_id = self._claims.get(key)
+        if plan_id is None:
+            claim = next(iter(self.events.get(plan_key_id(key), limit=1)), None)
+            if claim is None:
+                return None
+            plan_id = self._claims[key] = claim.plan_id
+        return plan_id
 
     def _head(self, plan_id: UUID) -> PlanHead:
         head = self._heads.get(plan_id)
@@ -271,7 +284,7 @@ def validate(batch: FilingBatch) -> None:
         for event in plan_batch.events:
             if not isinstance(event, ev.PlanEvent) or event.originator_version:
                 problems.append(f"{type(event).__name__} is not an unpositioned plan event")
-            elif event.provenance.filing_id != batch.filing_id:
+            elif event.provenance.filing_id is not batch.filing_id and event.provenance.filing_id != batch.filing_id:
                 problems.append(f"{type(event).__name__} cites another filing")
     if problems:
         msg = f"{batch.document}: invalid batch: {'; '.join(sorted(set(problems)))}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections import Counter
 from contextlib import contextmanager
@@ -113,7 +114,10 @@ def import_(
     documents = list(iter_documents(paths))
     with open_ledger(ctx) as ledger:
         reports = list(with_progress(import_documents(ledger, documents, parse_document), len(documents)))
-        projections.catch_up(ledger, ctx.obj.home)
+        try:
+            projections.catch_up(ledger, ctx.obj.home)
+        except projections.ProjectionsBusyError as e:
+            err.print(f"[yellow]warning:[/yellow] the filings are stored, but {e}")
     emit([msgspec.to_builtins(r) for r in reports], format, title="Import")
     counts = Counter(r.status for r in reports)
     err.print(", ".join(f"{counts[s]} {s}" for s in ("imported", "duplicate", "skipped", "rejected")))
@@ -256,6 +260,21 @@ def rebuild(ctx: typer.Context) -> None:
 
 
 @app.command()
+def synth(
+    plans: Annotated[int, typer.Option("--plans", min=1, help="how many plans")],
+    years: Annotated[int, typer.Option("--years", min=1, help="how many years of filings per plan")],
+    out: Annotated[Path, typer.Option("--out", help="the folder to write the documents to")],
+    discrepancy_rate: Annotated[float, typer.Option("--discrepancy-rate", min=0, max=1, help="share of filings with one wrong figure")] = 0.0,
+    seed: Annotated[int, typer.Option("--seed", help="the same seed always gives the same documents")] = 0,
+) -> None:
+    """Write deterministic synthetic 11-K filings (plain text) for benchmarks and demos."""
+    from bench.documents import MANIFEST, write_documents
+
+    written = write_documents(out, plans, years, seed=seed, discrepancy_rate=discrepancy_rate)
+    err.print(f"wrote {written} filings to {out} (planted discrepancies listed in {out / MANIFEST})")
+
+
+@app.command()
 def audit(
     ctx: typer.Context,
     plan: PlanOption = None,
@@ -266,22 +285,105 @@ def audit(
 ) -> None:
     """Replay the events and check every identity: footing, roll-forward, continuity,
     Schedule H, and the notes against the statements."""
+    from ledger.verify import chain_head
     from projections.audit import audit as run_audit
+    from projections.audit import audited_positions
 
     with open_ledger(ctx) as ledger:
         wanted = plan_ids(ledger, plan)
         projections.catch_up(ledger, ctx.obj.home)
-    with open_projections(ctx.obj.home) as connection:
-        report = run_audit(connection, known_at=known_at and known_at.date(), plan_ids=wanted, year=year)
+        with open_projections(ctx.obj.home) as connection:
+            report = run_audit(connection, known_at=known_at and known_at.date(), plan_ids=wanted, year=year)
+            positions = audited_positions(connection, wanted)
+        chains = [{"plan_id": str(p), "events": n, "chain_head": chain_head(ledger, p, n)} for p, n in positions.items()]
     findings = [f.to_dict() for f in report.findings]
     if format is Format.json:
-        emit_json({"balances": report.balances, "findings": findings})
+        emit_json({"balances": report.balances, "findings": findings, "chains": chains})
     else:
         emit(report.balances, format, title="Balances")
         emit(findings, format, title="Findings")
+        for chain in chains:
+            plain(f"chain head  {chain['plan_id']}  {chain['events']} events  {chain['chain_head']}")
     err.print(f"{len(findings)} finding{'' if len(findings) == 1 else 's'}")
     if strict and findings:
         raise typer.Exit(1)
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    plan: PlanOption = None,
+    head: Annotated[str | None, typer.Option("--head", help="a chain head you kept (e.g. from `audit`): is it still in the chain?")] = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Recompute every plan's hash chain; report the first event altered, removed, inserted
+    or reordered. Exit status 1 when any plan fails (or the kept head is not proven)."""
+    from ledger.verify import Chains
+
+    if head is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", head.strip()):
+        raise UserError(f"--head {head!r} is not a sha256 hex digest (64 hex digits)")
+    seek = head and head.strip().lower()
+    with open_ledger(ctx) as ledger:
+        chains = Chains(ledger)
+        wanted = plan_ids(ledger, plan)
+        unknown = [str(p) for p in wanted or () if not chains.knows(p)]
+        if unknown:
+            raise UserError(f"no plan matches {', '.join(unknown)} (try `planledger plans`)")
+        reports = list(chains.verify_all(wanted, seek))
+    rows = [chain_row(r) for r in reports]
+    found = next((r for r in reports if r.sought_at is not None), None)
+    kept = seek and head_row(seek, found)
+    if format is Format.json:
+        emit_json({"plans": rows, "head": kept or None})
+    else:
+        for row in rows:
+            plain(verify_line(row))
+        if kept:
+            plain(f"head {kept['head']}: {kept['detail']}")
+    failed = sum(not r.intact for r in reports)
+    err.print(f"{len(reports)} plan{'' if len(reports) == 1 else 's'} verified, {failed} failed")
+    if failed or (kept and not kept["proven"]):
+        raise typer.Exit(1)
+
+
+def chain_row(report) -> dict[str, Any]:
+    problem = report.problem
+    return {
+        "plan_id": str(report.plan_id),
+        "status": "ok" if problem is None else "failed",
+        "kind": problem and problem.kind,
+        "position": problem and problem.position,
+        "events": report.events,
+        "chain_head": report.head,
+        "detail": problem.detail if problem else "",
+    }
+
+
+def verify_line(row: dict[str, Any]) -> str:
+    if row["status"] == "ok":
+        return f"ok        {row['plan_id']}  {row['events']} events  head {row['chain_head']}"
+    return f"{row['kind']:<9} {row['plan_id']}  position {row['position']} of {row['events']}: {row['detail']}"
+
+
+def plain(line: str) -> None:
+    """A line printed as is: hashes whole, and no markup read into the details."""
+    out.print(line, markup=False, highlight=False)
+
+
+def head_row(seek: str, found) -> dict[str, Any]:
+    if found is None:
+        detail = "not in the chain of any plan verified: the events it covered were changed"
+    elif found.sought_proven:
+        detail = f"position {found.sought_at} of plan {found.plan_id}; every event up to it is intact"
+    else:
+        detail = f"position {found.sought_at} of plan {found.plan_id}, but the chain is broken at {found.problem.position}"
+    return {
+        "head": seek,
+        "plan_id": found and str(found.plan_id),
+        "position": found and found.sought_at,
+        "proven": bool(found and found.sought_proven),
+        "detail": detail,
+    }
 
 
 @app.command()
@@ -370,16 +472,32 @@ def query(
             sql = file.read_text()
         except OSError as e:
             raise UserError(f"cannot read {file}: {e.strerror}") from None
+    only_reads(sql)
     with open_projections(ctx.obj.home) as connection:
         try:
             cursor = connection.execute(sql)
             columns = [d[0] for d in cursor.description or []]
             rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         except (duckdb.PermissionException, duckdb.InvalidInputException) as e:
-            raise UserError(f"refused: the projections are open read-only: {e}") from None
+            raise UserError(f"refused: queries may only read the projections: {e}") from None
         except duckdb.Error as e:
             raise UserError(f"query failed: {e}") from None
     write_rows(rows, columns, format)
+
+
+def only_reads(sql: str) -> None:
+    """Refuse anything but queries before running any of it: the read-only connection already
+    stops writes, but CALL, ATTACH, SET or a write after a query should not even start."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as e:
+        raise UserError(f"query failed: {e}") from None
+    if not statements:
+        raise UserError("no SQL statement given")
+    refused = sorted({s.type.name for s in statements if s.type is not duckdb.StatementType.SELECT})
+    if refused:
+        msg = f"refused: `planledger query` only reads; {', '.join(refused)} statements are not allowed (SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE are)"
+        raise UserError(msg)
 
 
 def write_rows(rows: list[dict[str, Any]], columns: list[str], format: QueryFormat) -> None:
@@ -423,6 +541,6 @@ def emit_json(value: Any) -> None:
 def main() -> None:
     try:
         app()
-    except UserError as e:
+    except (UserError, projections.ProjectionsBusyError) as e:
         err.print(f"[red]error:[/red] {e}")
         raise SystemExit(2) from None

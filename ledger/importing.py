@@ -8,7 +8,7 @@ from pathlib import Path
 import msgspec
 
 from ledger import events as ev
-from ledger.application import ConflictError, Duplicate, InvalidBatchError, Ledger
+from ledger.application import ConflictError, Duplicate, InvalidBatchError, Ledger, Recorded
 from ledger.batch import FilingBatch, ImportResult, Rejected, Skipped
 
 Parser = Callable[[str, bytes], ImportResult]
@@ -26,14 +26,40 @@ class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
     line: int | None = None
 
 
-def import_documents(ledger: Ledger, paths: list[Path], parse: Parser) -> Iterator[ImportReport]:
+GROUP = 100  # filings appended per transaction: one commit for many, each still whole or absent
+
+
+def import_documents(ledger: Ledger, paths: list[Path], parse: Parser, group: int = GROUP) -> Iterator[ImportReport]:
+    """Reports in the order of `paths`; the filings are appended `group` at a time."""
+    parsed: list[tuple[str, ImportResult | ImportReport]] = []
     for path in paths:
         try:
             data = path.read_bytes()
         except OSError as e:
-            yield ImportReport(document=str(path), status="rejected", reason=f"cannot read: {e.strerror}")
-            continue
-        yield import_one(ledger, str(path), parse(str(path), data))
+            parsed.append((str(path), ImportReport(document=str(path), status="rejected", reason=f"cannot read: {e.strerror}")))
+        else:
+            parsed.append((str(path), parse(str(path), data)))
+        if sum(isinstance(r, FilingBatch) for _, r in parsed) >= group:
+            yield from import_group(ledger, parsed)
+            parsed = []
+    yield from import_group(ledger, parsed)
+
+
+def import_group(ledger: Ledger, parsed: list[tuple[str, ImportResult | ImportReport]]) -> Iterator[ImportReport]:
+    """Append the group's filings in one transaction; if one of them is refused, append them one
+    by one so that only that one is reported rejected."""
+    batches = [r for _, r in parsed if isinstance(r, FilingBatch)]
+    try:
+        outcomes = iter(ledger.record_many(batches)) if batches else iter(())
+    except (InvalidBatchError, ConflictError):
+        outcomes = None
+    for document, result in parsed:
+        if isinstance(result, ImportReport):
+            yield result
+        elif outcomes is None or not isinstance(result, FilingBatch):
+            yield import_one(ledger, document, result)
+        else:
+            yield report(describe(result), next(outcomes))
 
 
 def import_one(ledger: Ledger, document: str, result: ImportResult) -> ImportReport:
@@ -41,11 +67,14 @@ def import_one(ledger: Ledger, document: str, result: ImportResult) -> ImportRep
         return ImportReport(document=document, status="skipped", reason=result.reason)
     if isinstance(result, Rejected):
         return ImportReport(document=document, status="rejected", reason=result.reason, line=result.line)
-    described = describe(result)
     try:
         outcome = ledger.record(result)
     except (InvalidBatchError, ConflictError) as e:
         return ImportReport(document=document, status="rejected", reason=str(e))
+    return report(describe(result), outcome)
+
+
+def report(described: ImportReport, outcome: Recorded | Duplicate) -> ImportReport:
     if isinstance(outcome, Duplicate):
         return msgspec.structs.replace(described, status="duplicate", events=0, reason="already in the ledger")
     return described

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 FILLER = frozenset({"fund", "funds", "the", "inc", "co", "corp", "corporation", "of", "and", "class"})
 WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=65_536)
 def name_words(name: str) -> frozenset[str]:
     """Significant words, singular: 'Participant Loans' and 'Participant loan' agree."""
     words = set()

@@ -8,6 +8,7 @@ its JSONTranscoder) for anything that is not a Struct.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,7 @@ class MsgspecTranscoder(Transcoder):
         self.names: dict[str, Transcoding] = {}
         self._encoder = msgspec.json.Encoder(enc_hook=self._encode_custom, decimal_format="string")
         self._typed_decoders: dict[type, msgspec.json.Decoder[Any]] = {}
+        self.encode_struct: Callable[[msgspec.Struct], bytes] = self._encoder.encode  # no wrapper: per event
 
     def register(self, transcoding: Transcoding) -> None:
         self.types[transcoding.type] = transcoding
@@ -39,8 +41,6 @@ class MsgspecTranscoder(Transcoder):
     def decode(self, data: bytes) -> Any:
         return self._unwrap_registered(msgspec.json.decode(data))
 
-    def encode_struct(self, obj: msgspec.Struct) -> bytes:
-        return self._encoder.encode(obj)
 
     def decode_as(self, data: bytes, cls: type) -> Any:
         decoder = self._typed_decoders.get(cls)

@@ -299,3 +299,9 @@ def findings_table(findings: list[Finding]) -> pa.Table:
         },
         schema=FINDINGS_SCHEMA,
     )
+
+
+def audited_positions(connection: duckdb.DuckDBPyConnection, plan_ids: list[UUID] | None = None) -> dict[UUID, int]:
+    """Each plan's last position the projections hold: the chain head the audit saw."""
+    rows = connection.execute("SELECT plan_id, max(position) FROM events GROUP BY plan_id ORDER BY plan_id").fetchall()
+    return {plan_id: last for plan_id, last in rows if plan_ids is None or plan_id in plan_ids}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from typing import Any
+from uuid import UUID
 
 import msgspec
 import pyarrow as pa
@@ -66,6 +67,7 @@ class EventColumns:
     def __init__(self) -> None:
         self.columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
         self._encode = msgspec.json.Encoder(decimal_format="string").encode
+        self._ids: dict[int, str] = {}  # a page holds few plans and filings: format each id once
 
     def __len__(self) -> int:
         return len(self.columns["notification_id"])
@@ -77,7 +79,7 @@ class EventColumns:
         amount = getattr(event, amount_field) if amount_field else None
         c = self.columns
         c["notification_id"].append(notification_id)
-        c["plan_id"].append(str(event.originator_id))
+        c["plan_id"].append(self._id(event.originator_id))
         c["position"].append(event.originator_version)
         c["type"].append(cls.__name__)
         c["as_of"].append(event.as_of)
@@ -90,12 +92,18 @@ class EventColumns:
         c["investment"].append(getattr(event, "investment", None))
         c["approximate"].append(getattr(event, "approximate", None))
         c["attributes"].append(self._encode({f: getattr(event, f) for f in rest}).decode())
-        c["filing_id"].append(str(provenance.filing_id))
+        c["filing_id"].append(self._id(provenance.filing_id))
         c["section"].append(provenance.section)
         c["line"].append(provenance.line)
         c["text"].append(provenance.text)
         c["column_label"].append(provenance.column)
         c["unit"].append(provenance.unit)
+
+    def _id(self, uuid: UUID) -> str:
+        text = self._ids.get(uuid.int)
+        if text is None:
+            text = self._ids[uuid.int] = str(uuid)
+        return text
 
     def table(self) -> pa.Table:
         return pa.table(self.columns, schema=SCHEMA)

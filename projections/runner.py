@@ -10,6 +10,7 @@ A rebuild writes a fresh file beside the old one and swaps it in, so readers nev
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
@@ -50,13 +51,49 @@ def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
     connection.commit()
 
 
+LOCK_WAIT = 20.0  # seconds to wait for another process's catch-up before giving up
+
+
+class ProjectionsBusyError(RuntimeError):
+    """Another process has the projections open; they catch up on a later command."""
+
+
+def connect_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the projections for writing, waiting a while for another process that has them.
+    A new file is made whole before it is put in place: a process killed while DuckDB writes a
+    file's first blocks must not leave one that no later run can open."""
+    if not path.exists():
+        fresh = path.with_name(f"{path.name}.{os.getpid()}.new")
+        duckdb.connect(str(fresh)).close()
+        try:
+            os.link(fresh, path)
+        except FileExistsError:
+            pass  # another process made it meanwhile
+        finally:
+            fresh.unlink()
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as e:
+            if "Could not set lock" not in str(e):
+                raise
+            if time.monotonic() > deadline:
+                msg = (
+                    f"projections busy: another process has {path} open; "
+                    "they catch up on the next command (or run `planledger rebuild`)"
+                )
+                raise ProjectionsBusyError(msg) from None
+        time.sleep(0.1)
+
+
 class Projections:
     """The DuckDB projections of one ledger, open for writing."""
 
     def __init__(self, path: Path, source: str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = duckdb.connect(str(self.path))
+        self.connection = connect_for_writing(self.path)
         with transaction(self.connection):
             for statement in schema_statements():
                 self.connection.execute(statement)

@@ -1,0 +1,93 @@
+"""Reading the store for `planledger verify`: the markers once, then one plan at a time.
+
+The markers (one per filing) and the plans' `PlanIdentified` rows are read from the
+notification log by topic; each plan's rows are then read by `select_events` and checked by
+`ledger.chain.verify_plan`, so memory stays proportional to one plan plus the markers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from uuid import UUID
+
+from ledger import events as ev
+from ledger.application import NOTIFICATION_PAGE, Ledger
+from ledger.chain import ChainReport, Marker, chain_hash, verify_plan
+from ledger.identity import filing_id
+from ledger.transcoding import _topic
+
+MARKER_TOPIC = _topic(ev.FilingRecorded)
+PLAN_TOPIC = _topic(ev.PlanIdentified)
+
+
+class Chains:
+    """The store's plans and filing markers, read once; verifies plans one by one."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.filings: set[UUID] = set()
+        self.markers: dict[UUID, list[Marker]] = defaultdict(list)
+        plans: dict[UUID, None] = {}
+        for row in self._notifications([MARKER_TOPIC, PLAN_TOPIC]):
+            if row.topic == PLAN_TOPIC:
+                plans[UUID(str(row.originator_id))] = None
+            else:
+                self._add_marker(row, plans)
+        self.plan_ids = list(plans)
+        self._known = set(plans)
+
+    def _notifications(self, topics: list[str]) -> Iterator:
+        start = 1
+        while True:
+            page = self.ledger.recorder.select_notifications(start, NOTIFICATION_PAGE, topics=topics)
+            yield from page
+            if len(page) < NOTIFICATION_PAGE:
+                return
+            start = page[-1].id + 1
+
+    def _add_marker(self, row, plans: dict[UUID, None]) -> None:
+        """A marker counts only if it is the one its filing's digest names; otherwise the
+        events citing its filing are reported as citing no valid marker."""
+        try:
+            marker = self.ledger.mapper.to_domain_event(row)
+        except Exception:  # noqa: BLE001 - any undecodable marker is simply not valid
+            return
+        valid = str(marker.originator_id) == str(row.originator_id) == str(filing_id(marker.digest))
+        if not valid or len(marker.plan_ids) != len(marker.chain_heads):
+            return
+        self.filings.add(marker.originator_id)
+        for plan_id, head in zip(marker.plan_ids, marker.chain_heads, strict=True):
+            plans[plan_id] = None
+            self.markers[plan_id].append(Marker(marker.originator_id, head, len(marker.plan_ids), marker.events))
+
+    def knows(self, plan_id: UUID) -> bool:
+        return plan_id in self._known or bool(self.ledger.recorder.select_events(plan_id, limit=1))
+
+    def verify(self, plan_id: UUID, seek: str | None = None) -> ChainReport:
+        return verify_plan(
+            plan_id,
+            self.ledger.recorder.select_events(plan_id),
+            self.markers.get(plan_id, ()),
+            self.filings,
+            plaintext=self._plaintext,
+            seek=seek,
+        )
+
+    def verify_all(self, plan_ids: Sequence[UUID] | None = None, seek: str | None = None) -> Iterator[ChainReport]:
+        for plan_id in self.plan_ids if plan_ids is None else plan_ids:
+            yield self.verify(plan_id, seek)
+
+    def _plaintext(self, state: bytes) -> bytes:
+        mapper = self.ledger.mapper
+        if mapper.cipher:
+            state = mapper.cipher.decrypt(state)
+        if mapper.compressor:
+            state = mapper.compressor.decompress(state)
+        return state
+
+
+def chain_head(ledger: Ledger, plan_id: UUID, upto: int | None = None) -> str:
+    """The hash of the plan's event at `upto` (default: its last): what a reader keeps."""
+    last = ledger.recorder.select_events(plan_id, lte=upto, desc=True, limit=1)
+    return chain_hash(last[0].state) if last else ""

@@ -1,0 +1,16 @@
+"""The benchmark at a small size, so a regression in a ratio is caught without timing unit
+tests: each ratio must reach half its target (issue 5), against baselines of the same run,
+and peak memory must stay under its limit."""
+
+from __future__ import annotations
+
+from bench.run import missed, run, table
+
+
+def test_benchmark_smoke_run_meets_half_of_each_target(tmp_path):
+    summary = run(plan_years=2000, years=10, postgres=None, work=tmp_path)
+    print(table(summary))
+    assert summary["steps"]["ingest_sqlite"]["count"] > 2000 * 49
+    assert summary["steps"]["audit"]["count"] == 2000 + 200  # each plan's opening year end too
+    # Ratios and memory only: absolute times at this size say little on a shared machine.
+    assert [m for m in missed(summary["figures"], scale=0.5) if not m.startswith(("audit_", "replay_"))] == []
