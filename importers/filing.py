@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from ledger import events as ev
 from ledger.batch import FilingBatch, ImportResult, PlanBatch, PlanRef, Rejected, Skipped
@@ -39,6 +40,9 @@ from importers.statements import (
 )
 from importers.text import Line, decode, find_dates, squash, year_end
 
+MAX_FIGURE = Decimal(10) ** 12
+"""No plan's figure reaches a trillion; the largest 401(k) plans hold under $100 billion."""
+MONEY_FIELDS = frozenset({"amount", "balance", "principal", "interest", "cost", "limit_amount"})
 _TITLE_WINDOW = 6  # lines above a statement's heading where the plan's name is printed
 _PLAN_WORD = re.compile(r"\bplan\b", re.IGNORECASE)
 _AFTER_NOTES = re.compile(f"{SIGNATURES.pattern}|{OTHER_PART.pattern}|{AUDIT_REPORT.pattern}", re.IGNORECASE)
@@ -139,7 +143,24 @@ def _plan_batch(lines: Sequence[Line], segment: _Segment, filing: _Filing, plans
         ),
     ]
     events += _plan_events(lines, segment, changes, stamp, filing.plan_names)
+    _check_figures(events)
     return PlanBatch(plan=PlanRef(name=plan_name, sponsor=filing.sponsor, ein=ein, plan_number=number), events=events)
+
+
+def _check_figures(events: Sequence[ev.PlanEvent]) -> None:
+    """Refuse a figure no plan reports: at or over MAX_FIGURE (garbage, or digits run together,
+    which would lose digits in arithmetic and overflow the projections' DECIMAL(18, 2)), or
+    money with fractions of a cent."""
+    for event in events:
+        for name in event.__struct_fields__:
+            value = getattr(event, name)
+            if not isinstance(value, Decimal):
+                continue
+            where = f"{event.provenance.section}: figure in {event.provenance.text.strip()[:120]!r}"
+            if not value.is_finite() or abs(value) >= MAX_FIGURE:
+                raise ParseError(f"{where} is out of range (a plan's figures are under ${MAX_FIGURE:,})", event.provenance.line)
+            if name in MONEY_FIELDS and value.as_tuple().exponent < -2:
+                raise ParseError(f"{where} has fractions of a cent", event.provenance.line)
 
 
 def _plan_events(

@@ -6,6 +6,7 @@ quantifiers, so a large document costs time in proportion to its size.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,12 @@ _PAGE_TAG = re.compile(r"<PAGE>", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^\s{8,}(?:-\s*)?(?:page\s+)?(?:[A-Z]-)?\d{1,3}(?:\s*-)?$", re.IGNORECASE)
 _RULE_TOKEN = re.compile(r"^[-=_]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_WIDE_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,12 @@ def decode(data: bytes) -> list[Line]:
         raise ParseError("empty document")
     if len(data) > MAX_BYTES:
         raise ParseError(f"document too large: {len(data):,} bytes (limit {MAX_BYTES:,})")
+    wide = next((encoding for bom, encoding in _WIDE_BOMS if data.startswith(bom)), None)
+    if wide:
+        try:
+            data = data.decode(wide).encode()
+        except UnicodeDecodeError as e:
+            raise ParseError(f"not a text file: invalid {wide.upper()} at byte {e.start}") from None
     nul = data.find(b"\x00")
     if nul >= 0:
         raise ParseError("binary file (NUL byte), not a text filing", data.count(b"\n", 0, nul) + 1)
