@@ -167,7 +167,7 @@ class Ledger(Application[UUID]):
             else:
                 event = replace(event, originator_id=plan_id, originator_version=version, prev=chain)
             record = to_stored(event)
-            chain = chain_hash(record.state)
+            chain = chain_hash(record.topic, record.state)
             stored.append(record)
         head.version, head.chain = version, chain
         return stored
@@ -196,7 +196,7 @@ class Ledger(Application[UUID]):
             head = PlanHead()
             for stored in self.recorder.select_events(plan_id):
                 head.version = stored.originator_version
-                head.chain = chain_hash(stored.state)
+                head.chain = chain_hash(stored.topic, stored.state)
                 if stored.topic == HOLDING_TOPIC:
                     holding = self.mapper.to_domain_event(stored)
                     head.catalog.learn(holding.investment, holding.label or holding.issuer)

@@ -32,9 +32,11 @@ from ledger.transcoding import _topic
 PLAN_TOPICS = frozenset(_topic(t) for t in PLAN_EVENT_TYPES)
 
 
-def chain_hash(state: bytes) -> str:
-    """The hash of an event as stored; its state includes its position and `prev`."""
-    return hashlib.sha256(state).hexdigest()
+def chain_hash(topic: str, state: bytes) -> str:
+    """The hash of an event as stored: its type, and its state, which includes its position
+    and `prev`. The type is covered so that relabelling an event (an expense as an addition,
+    say, where the fields are alike) breaks the chain too."""
+    return hashlib.sha256(topic.encode() + b"\0" + state).hexdigest()
 
 
 class StoredRow(Protocol):
@@ -156,7 +158,7 @@ class _Walk:
 
     def step(self, row: StoredRow) -> None:
         position = row.originator_version
-        digest = chain_hash(row.state)
+        digest = chain_hash(row.topic, row.state)
         if position != self.last + 1:
             self.fail("removed", self.last + 1, f"position {self.last + 1} is missing: the chain goes on at {position}")
         try:

@@ -90,4 +90,4 @@ class Chains:
 def chain_head(ledger: Ledger, plan_id: UUID, upto: int | None = None) -> str:
     """The hash of the plan's event at `upto` (default: its last): what a reader keeps."""
     last = ledger.recorder.select_events(plan_id, lte=upto, desc=True, limit=1)
-    return chain_hash(last[0].state) if last else ""
+    return chain_hash(last[0].topic, last[0].state) if last else ""

@@ -40,5 +40,5 @@ def check_whole_filings(ledger: Ledger) -> dict[UUID, int]:
         for stored in ledger.recorder.select_events(plan_id):
             event = ledger.mapper.to_domain_event(stored)
             assert event.prev == prev, f"plan {plan_id}: chain broken at position {stored.originator_version}"
-            prev = chain_hash(stored.state)
+            prev = chain_hash(stored.topic, stored.state)
     return markers

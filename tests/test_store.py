@@ -56,10 +56,10 @@ def test_each_plan_event_names_the_hash_of_the_one_before(ledger):
     rows = ledger.recorder.select_events(plan_id)
     events = [ledger.mapper.to_domain_event(r) for r in rows]
     assert events[0].prev == ""
-    assert [e.prev for e in events[1:]] == [chain_hash(r.state) for r in rows[:-1]]
+    assert [e.prev for e in events[1:]] == [chain_hash(r.topic, r.state) for r in rows[:-1]]
     markers = [e for _, e in ledger.stored([ev.FilingRecorded])]
-    assert markers[-1].chain_heads == (chain_hash(rows[-1].state),)
-    assert markers[0].chain_heads == (chain_hash(rows[first.events - 1].state),)
+    assert markers[-1].chain_heads == (chain_hash(rows[-1].topic, rows[-1].state),)
+    assert markers[0].chain_heads == (chain_hash(rows[first.events - 1].topic, rows[first.events - 1].state),)
 
 
 def test_a_group_of_filings_is_stored_in_one_go_with_duplicates_reported(ledger):

@@ -66,6 +66,9 @@ class Store:
         fields = msgspec.json.decode(self.state(stream, version))
         self.put(stream, version, msgspec.json.encode({**fields, **changes}))
 
+    def retype(self, stream: UUID, version: int, topic: str) -> None:
+        self.sql("UPDATE {t} SET topic = ? WHERE originator_id = ? AND originator_version = ?", topic, stream, version)
+
     def delete(self, stream: UUID, version: int) -> None:
         self.sql("DELETE FROM {t} WHERE originator_id = ? AND originator_version = ?", stream, version)
 
@@ -83,7 +86,7 @@ class Store:
     def relink_from(self, version: int) -> None:
         """What a careful forger does after an edit: rewrite every later `prev` to match."""
         for v in range(version + 1, LAST + 1):
-            self.edit(self.a, v, prev=chain_hash(self.state(self.a, v - 1)))
+            self.edit(self.a, v, prev=chain_hash(self.topic(self.a, v - 1), self.state(self.a, v - 1)))
 
     def problems(self) -> dict[UUID, tuple]:
         """Each failing plan's first problem."""
@@ -121,6 +124,13 @@ def test_altered_content_is_caught_at_the_altered_event(store, tmp_path):
     assert rows[str(store.b)]["status"] == "ok"
 
 
+def test_an_event_relabelled_as_another_type_is_caught(store):
+    """An expense retyped as an addition has the same fields, so only the type betrays it."""
+    assert store.topic(store.a, 10).endswith(":AdministrativeExpense")
+    store.retype(store.a, 10, store.topic(store.a, 10).replace("AdministrativeExpense", "OtherAddition"))
+    assert store.problems() == {store.a: ("altered", 10)}
+
+
 def test_altering_the_last_event_breaks_the_head_the_filing_recorded(store):
     store.edit(store.a, LAST, party="Someone else")
     assert store.problems() == {store.a: ("altered", LAST)}
@@ -149,7 +159,7 @@ def test_a_removed_last_event_is_caught(store):
 @pytest.mark.parametrize("linked", [True, False], ids=["correct-prev", "wrong-prev"])
 def test_a_forged_event_appended_is_caught(store, linked):
     fields = msgspec.json.decode(store.state(store.a, 5))
-    prev = chain_hash(store.state(store.a, LAST)) if linked else fields["prev"]
+    prev = chain_hash(store.topic(store.a, LAST), store.state(store.a, LAST)) if linked else fields["prev"]
     forged = msgspec.json.encode({**fields, "originator_version": LAST + 1, "prev": prev, "amount": "999"})
     store.insert(store.a, LAST + 1, store.topic(store.a, 5), forged)
     assert store.problems() == {store.a: ("inserted", LAST + 1)}
@@ -263,7 +273,7 @@ def test_verify_plan_needs_no_store(tmp_path):
         (marker,) = [e for _, e in ledger.stored([ev.FilingRecorded])]
     plan_id = result.plan_ids[0]
     markers = [Marker(marker.originator_id, marker.chain_heads[0], 1, marker.events)]
-    report = verify_plan(plan_id, rows, markers, {marker.originator_id}, seek=chain_hash(rows[4].state))
+    report = verify_plan(plan_id, rows, markers, {marker.originator_id}, seek=chain_hash(rows[4].topic, rows[4].state))
     assert report.intact and report.sought_at == 5 and report.sought_proven
     assert verify_plan(plan_id, rows[:-1], markers, {marker.originator_id}).problem.kind == "removed"
     assert verify_plan(plan_id, rows, [], set()).problem.kind == "marker"
