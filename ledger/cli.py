@@ -106,14 +106,14 @@ def import_(
     format: FormatOption = Format.table,
 ) -> None:
     """Import filings: each one is appended whole, or not at all."""
-    from importers import iter_documents, parse_document
+    from importers import MAX_BYTES, iter_documents, parse_document
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UserError(f"no such file or folder: {', '.join(missing)}")
     documents = list(iter_documents(paths))
     with open_ledger(ctx) as ledger:
-        reports = list(with_progress(import_documents(ledger, documents, parse_document), len(documents)))
+        reports = list(with_progress(import_documents(ledger, documents, parse_document, MAX_BYTES), len(documents)))
         try:
             projections.catch_up(ledger, ctx.obj.home)
         except projections.ProjectionsBusyError as e:

@@ -29,20 +29,34 @@ class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
 GROUP = 100  # filings appended per transaction: one commit for many, each still whole or absent
 
 
-def import_documents(ledger: Ledger, paths: list[Path], parse: Parser, group: int = GROUP) -> Iterator[ImportReport]:
+def import_documents(
+    ledger: Ledger, paths: list[Path], parse: Parser, max_bytes: int, group: int = GROUP
+) -> Iterator[ImportReport]:
     """Reports in the order of `paths`; the filings are appended `group` at a time."""
     parsed: list[tuple[str, ImportResult | ImportReport]] = []
+    batches = 0
     for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            parsed.append((str(path), ImportReport(document=str(path), status="rejected", reason=f"cannot read: {e.strerror}")))
-        else:
-            parsed.append((str(path), parse(str(path), data)))
-        if sum(isinstance(r, FilingBatch) for _, r in parsed) >= group:
+        result = read_and_parse(path, parse, max_bytes)
+        parsed.append((str(path), result))
+        batches += isinstance(result, FilingBatch)
+        if batches >= group:
             yield from import_group(ledger, parsed)
-            parsed = []
+            parsed, batches = [], 0
     yield from import_group(ledger, parsed)
+
+
+def read_and_parse(path: Path, parse: Parser, max_bytes: int) -> ImportResult | ImportReport:
+    """A document too large is refused before it is read, so memory stays bounded."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return ImportReport(
+                document=str(path), status="rejected", reason=f"document too large: {size:,} bytes (limit {max_bytes:,})"
+            )
+        data = path.read_bytes()
+    except OSError as e:
+        return ImportReport(document=str(path), status="rejected", reason=f"cannot read: {e.strerror}")
+    return parse(str(path), data)
 
 
 def import_group(ledger: Ledger, parsed: list[tuple[str, ImportResult | ImportReport]]) -> Iterator[ImportReport]:
