@@ -207,7 +207,8 @@ def catch_up(ledger: Ledger, home: Path, page_size: int = PAGE_SIZE) -> int:
 
 
 def rebuild(ledger: Ledger, home: Path, page_size: int = PAGE_SIZE) -> int:
-    """Project every event afresh into a new file, then put it in place of the old one."""
+    """Project every event afresh into a new file, then put it in place of the old one while
+    holding the old one's write lock, so no catch-up writes into a file being replaced."""
     target = projections_path(home)
     fresh = target.with_name(target.name + ".rebuild")
     for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
@@ -218,6 +219,11 @@ def rebuild(ledger: Ledger, home: Path, page_size: int = PAGE_SIZE) -> int:
         projections.connection.execute("CHECKPOINT")
     finally:
         projections.close()
-    target.with_name(target.name + ".wal").unlink(missing_ok=True)
-    os.replace(fresh, target)
+    holder = connect_for_writing(target)  # waits out another process's catch-up, keeps others out
+    try:
+        holder.execute("CHECKPOINT")
+        target.with_name(target.name + ".wal").unlink(missing_ok=True)
+        os.replace(fresh, target)
+    finally:
+        holder.close()
     return added
