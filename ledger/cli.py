@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,7 +33,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console(soft_wrap=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # piped tables are not cut at 80 columns
 err = Console(stderr=True)
 
 
@@ -187,8 +188,8 @@ def event_row(event: ev.PlanEvent) -> dict[str, Any]:
 
 
 TABLE_COLUMNS = {
-    "Balances": ("year_end", "opening", "replayed", "reported", "difference", "reported_in"),
-    "Findings": ("check", "as_of", "subject", "expected", "actual", "difference", "source"),
+    "Balances": ("plan", "year_end", "opening", "replayed", "reported", "difference", "reported_in"),
+    "Findings": ("plan", "check", "as_of", "subject", "expected", "actual", "difference", "source"),
     "Replay": ("year_end", "opening", "replayed", "reported", "difference"),
     "Components": ("component", "name", "amount"),
     "Import": ("document", "status", "plans", "fiscal_year_end", "events", "reason"),
@@ -201,9 +202,12 @@ NUMERIC_COLUMNS = frozenset(
 )
 
 
+MONEY_COLUMNS = frozenset({"amount", "expected", "actual", "difference", "opening", "replayed", "reported"})
+
+
 def emit(rows: list[dict[str, Any]], format: Format, title: str) -> None:
     if format is Format.json:
-        sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(rows), indent=2) + b"\n")
+        emit_json(rows)
         return
     if not rows:
         out.print(f"[dim]no {title.lower()}[/dim]")
@@ -232,7 +236,17 @@ def cell(row: dict[str, Any], column: str) -> str:
     value = row.get(column, "")
     if isinstance(value, list):
         return ", ".join(map(str, value))
+    if column in MONEY_COLUMNS and value not in (None, ""):
+        return money(value)
     return "" if value is None else str(value)
+
+
+def money(value: Any) -> str:
+    """Thousands separated, as filings print them; the exact digits are kept."""
+    try:
+        return f"{Decimal(str(value)):,}"
+    except InvalidOperation:
+        return str(value)
 
 
 # -- projections, audit, replay, query -------------------------------------------------------
@@ -295,8 +309,11 @@ def audit(
         with open_projections(ctx.obj.home) as connection:
             report = run_audit(connection, known_at=known_at and known_at.date(), plan_ids=wanted, year=year)
             positions = audited_positions(connection, wanted)
+            names = dict(connection.execute("SELECT plan_id::VARCHAR, name FROM plans").fetchall())
         chains = [{"plan_id": str(p), "events": n, "chain_head": chain_head(ledger, p, n)} for p, n in positions.items()]
     findings = [f.to_dict() for f in report.findings]
+    for row in (*report.balances, *findings):
+        row["plan"] = names.get(str(row["plan_id"]), "")
     if format is Format.json:
         emit_json({"balances": report.balances, "findings": findings, "chains": chains})
     else:

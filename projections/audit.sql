@@ -163,7 +163,8 @@ CREATE OR REPLACE MACRO audit_continuity_known(k) AS TABLE
     FROM f r JOIN f o ON o.plan_id = r.plan_id AND o.as_of = r.as_of AND o.item = r.item AND o.rank > 1
     WHERE r.rank = 1 AND o.amount <> r.amount;
 
--- 4. Schedule H line 4i agrees, investment by investment, with the statement of net assets.
+-- 4. Schedule H line 4i agrees, investment by investment, with the statement of net assets
+--    (to the thousand where either prints in thousands).
 CREATE OR REPLACE MACRO audit_schedule_h_known(k) AS TABLE
     WITH statement AS (
         SELECT * FROM figures_known(k)
@@ -184,10 +185,23 @@ CREATE OR REPLACE MACRO audit_schedule_h_known(k) AS TABLE
     FROM statement s
     FULL JOIN schedule h ON h.plan_id = s.plan_id AND h.filing_id = s.filing_id AND h.as_of = s.as_of
          AND h.investment = s.investment
-    WHERE coalesce(s.amount, 0) <> coalesce(h.amount, 0)
+    WHERE abs(coalesce(s.amount, 0) - coalesce(h.amount, 0)) > CASE WHEN 'thousands' IN (s.unit, h.unit) THEN 500 ELSE 0 END
       AND EXISTS (SELECT 1 FROM scheduled_filings x
                   WHERE x.plan_id = coalesce(s.plan_id, h.plan_id) AND x.filing_id = coalesce(s.filing_id, h.filing_id)
                     AND x.as_of = coalesce(s.as_of, h.as_of));
+
+-- 4a. Both sides of Schedule H's comparison in total, for statements that print categories
+--     ("Registered investment companies") where Schedule H lists each fund.
+CREATE OR REPLACE MACRO schedule_h_totals_known(k) AS TABLE
+    SELECT plan_id, filing_id, as_of,
+           sum(amount) FILTER (section = 'net_assets') AS statement_total,
+           count(*) FILTER (section = 'net_assets') AS statement_lines,
+           sum(amount) FILTER (section = 'schedule_h_4i') AS schedule_total,
+           bool_or(unit = 'thousands') AS in_thousands
+    FROM figures_known(k)
+    WHERE type = 'HoldingReported'
+      AND (section = 'schedule_h_4i' OR section = 'net_assets' AND as_of = filing_year_end)
+    GROUP BY plan_id, filing_id, as_of;
 
 -- 4b. A money market fund keeps its shares at $1.00: Schedule H's value equals its share count.
 CREATE OR REPLACE MACRO audit_money_market_known(k) AS TABLE
@@ -218,7 +232,8 @@ CREATE OR REPLACE MACRO audit_loans_known(k) AS TABLE
            list_filter([notes_source, statement_source], lambda x: x IS NOT NULL) AS sources,
            'the notes state a different balance of participant loans than the statement' AS detail
     FROM loans_known(k)
-    WHERE notes_balance IS NOT NULL AND notes_balance <> coalesce(statement_balance, 0)
+    WHERE notes_balance IS NOT NULL
+      AND abs(notes_balance - coalesce(statement_balance, 0)) > CASE WHEN statement_unit = 'thousands' THEN 500 ELSE 0 END
     UNION ALL
     SELECT 'loans', plan_id, year_end, 'participant_loans', NULL, statement_balance,
            list_filter([notes_source, statement_source], lambda x: x IS NOT NULL),

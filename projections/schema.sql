@@ -238,14 +238,15 @@ CREATE OR REPLACE MACRO loans_known(k) AS TABLE
         SELECT plan_id, as_of,
                arg_max(amount, (known_at, notification_id)) FILTER (section = 'net_assets') AS statement_balance,
                arg_max(amount, (known_at, notification_id)) FILTER (section = 'schedule_h_4i') AS schedule_h_balance,
-               arg_max(source, (known_at, notification_id)) FILTER (section = 'net_assets') AS statement_source
+               arg_max(source, (known_at, notification_id)) FILTER (section = 'net_assets') AS statement_source,
+               arg_max(unit, (known_at, notification_id)) FILTER (section = 'net_assets') AS statement_unit
         FROM figures_known(k)
         WHERE type = 'HoldingReported' AND (coalesce(label, '') || ' ' || coalesce(investment, '') || ' ' || coalesce(attributes ->> 'issuer', '')) ILIKE '%loan%'
         GROUP BY plan_id, as_of
     )
     SELECT coalesce(n.plan_id, h.plan_id) AS plan_id, coalesce(n.as_of, h.as_of) AS year_end,
            n.notes_balance, n.loan_count, n.rate_low, n.rate_high, n.new_loans_allowed,
-           h.statement_balance, h.schedule_h_balance, n.notes_source, h.statement_source
+           h.statement_balance, h.schedule_h_balance, n.notes_source, h.statement_source, h.statement_unit
     FROM notes n FULL JOIN held h ON h.plan_id = n.plan_id AND h.as_of = n.as_of;
 
 CREATE OR REPLACE VIEW loans AS SELECT * FROM loans_known(DATE '9999-12-31');
