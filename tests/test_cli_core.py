@@ -46,7 +46,7 @@ def test_events_table_names_the_source_line(tmp_path):
     populated(tmp_path)
     result = planledger(tmp_path, "events", "--type", "BenefitPaid")
     assert result.returncode == 0
-    assert "2421091" in result.stdout and "changes:9" in result.stdout
+    assert "2,421,091" in result.stdout and "changes:9" in result.stdout
 
 
 def test_user_mistakes_get_one_clear_line_and_no_traceback(tmp_path):
