@@ -206,7 +206,7 @@ class Ledger(Application[UUID]):
     # -- reading ---------------------------------------------------------------------------
 
     def has_filing(self, filing_id: UUID) -> bool:
-        return bool(self.recorder.select_events(filing_id, limit=1))
+        return filing_id in self.recorder.stored_originators([filing_id])
 
     def plan_events(self, plan_id: UUID, *, upto: int | None = None) -> Iterator[ev.PlanEvent]:
         return self.events.get(plan_id, lte=upto)

@@ -343,5 +343,3 @@ class PlanKeyClaimed(msgspec.Struct, frozen=True, kw_only=True):
     key: str
     plan_id: UUID
 
-
-STORED_EVENT_TYPES: tuple[type, ...] = (*PLAN_EVENT_TYPES, FilingRecorded, PlanKeyClaimed)

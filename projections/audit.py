@@ -113,8 +113,7 @@ def audit(
     for macro in SQL_CHECKS:
         rows = records(connection, f'SELECT * FROM {macro}($k) ORDER BY plan_id, as_of', {"k": k})
         findings += [sql_finding(row) for row in rows if wanted(row["plan_id"], row["as_of"])]
-    totals = records(connection, "SELECT * FROM schedule_h_totals_known($k)", {"k": k})
-    findings = pair_unlinked_schedule_h(findings, totals)
+    findings = pair_unlinked_schedule_h(findings)
     findings += [f for f in forfeiture_findings(connection, k) if wanted(f.plan_id, f.as_of)]
     findings += [f for f in deemed_loan_findings(connection, k) if wanted(f.plan_id, f.as_of)]
     balances = [
@@ -178,11 +177,9 @@ def balance_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def pair_unlinked_schedule_h(findings: list[Finding], totals: list[dict]) -> list[Finding]:
-    """Drop the "missing" findings of lines that failed to link by name but are no disagreement:
-    a Schedule H line and a statement line of equal value are the same investment; and where
-    the statement prints categories and Schedule H each fund, the two agree if their totals do
-    (to the thousand per statement line, where the statement prints in thousands)."""
+def pair_unlinked_schedule_h(findings: list[Finding]) -> list[Finding]:
+    """A Schedule H line and a statement line of equal value that failed to link by name
+    are the same investment: drop both "missing" findings."""
     missing: dict[tuple, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.check == "schedule_h" and (f.expected == 0 or f.actual == 0):
@@ -193,17 +190,7 @@ def pair_unlinked_schedule_h(findings: list[Finding], totals: list[dict]) -> lis
         in_schedule = [f for f in group if f.expected == 0]
         for a, b in zip(in_statement, in_schedule, strict=False):
             dropped |= {id(a), id(b)}
-    agreeing = {(t["plan_id"], t["as_of"]) for t in totals if totals_agree(t)}
-    for group in missing.values():
-        dropped |= {id(f) for f in group if (f.plan_id, f.as_of) in agreeing}
     return [f for f in findings if id(f) not in dropped]
-
-
-def totals_agree(row: dict) -> bool:
-    if row["statement_total"] is None or row["schedule_total"] is None:
-        return False
-    tolerance = 500 * row["statement_lines"] if row["in_thousands"] else 0
-    return abs(row["statement_total"] - row["schedule_total"]) <= tolerance
 
 
 def forfeiture_findings(connection: duckdb.DuckDBPyConnection, k: date) -> list[Finding]:

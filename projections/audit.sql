@@ -163,6 +163,20 @@ CREATE OR REPLACE MACRO audit_continuity_known(k) AS TABLE
     FROM f r JOIN f o ON o.plan_id = r.plan_id AND o.as_of = r.as_of AND o.item = r.item AND o.rank > 1
     WHERE r.rank = 1 AND o.amount <> r.amount;
 
+-- Schedule H and the statement's investments in total, and whether they agree (to the thousand
+-- per statement line where the statement prints in thousands): used by check 4.
+CREATE OR REPLACE MACRO schedule_h_totals_known(k) AS TABLE
+    SELECT plan_id, filing_id, as_of,
+           sum(amount) FILTER (section = 'net_assets') AS statement_total,
+           count(*) FILTER (section = 'net_assets') AS statement_lines,
+           sum(amount) FILTER (section = 'schedule_h_4i') AS schedule_total,
+           bool_or(unit = 'thousands') AS in_thousands,
+           abs(statement_total - schedule_total) <= CASE WHEN in_thousands THEN 500 * statement_lines ELSE 0 END AS agree
+    FROM figures_known(k)
+    WHERE type = 'HoldingReported'
+      AND (section = 'schedule_h_4i' OR section = 'net_assets' AND as_of = filing_year_end)
+    GROUP BY plan_id, filing_id, as_of;
+
 -- 4. Schedule H line 4i agrees, investment by investment, with the statement of net assets
 --    (to the thousand where either prints in thousands).
 CREATE OR REPLACE MACRO audit_schedule_h_known(k) AS TABLE
@@ -188,20 +202,13 @@ CREATE OR REPLACE MACRO audit_schedule_h_known(k) AS TABLE
     WHERE abs(coalesce(s.amount, 0) - coalesce(h.amount, 0)) > CASE WHEN 'thousands' IN (s.unit, h.unit) THEN 500 ELSE 0 END
       AND EXISTS (SELECT 1 FROM scheduled_filings x
                   WHERE x.plan_id = coalesce(s.plan_id, h.plan_id) AND x.filing_id = coalesce(s.filing_id, h.filing_id)
-                    AND x.as_of = coalesce(s.as_of, h.as_of));
-
--- 4a. Both sides of Schedule H's comparison in total, for statements that print categories
---     ("Registered investment companies") where Schedule H lists each fund.
-CREATE OR REPLACE MACRO schedule_h_totals_known(k) AS TABLE
-    SELECT plan_id, filing_id, as_of,
-           sum(amount) FILTER (section = 'net_assets') AS statement_total,
-           count(*) FILTER (section = 'net_assets') AS statement_lines,
-           sum(amount) FILTER (section = 'schedule_h_4i') AS schedule_total,
-           bool_or(unit = 'thousands') AS in_thousands
-    FROM figures_known(k)
-    WHERE type = 'HoldingReported'
-      AND (section = 'schedule_h_4i' OR section = 'net_assets' AND as_of = filing_year_end)
-    GROUP BY plan_id, filing_id, as_of;
+                    AND x.as_of = coalesce(s.as_of, h.as_of))
+      -- A line on one side only is no disagreement where the statement prints categories
+      -- ("Registered investment companies") and Schedule H each fund, and their totals agree.
+      AND NOT ((s.plan_id IS NULL OR h.plan_id IS NULL)
+               AND EXISTS (SELECT 1 FROM schedule_h_totals_known(k) t
+                           WHERE t.plan_id = coalesce(s.plan_id, h.plan_id) AND t.filing_id = coalesce(s.filing_id, h.filing_id)
+                             AND t.as_of = coalesce(s.as_of, h.as_of) AND t.agree));
 
 -- 4b. A money market fund keeps its shares at $1.00: Schedule H's value equals its share count.
 CREATE OR REPLACE MACRO audit_money_market_known(k) AS TABLE

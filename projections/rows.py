@@ -86,7 +86,7 @@ class EventColumns:
         c["known_at"].append(event.known_at)
         c["period_start"].append(getattr(event, "period_start", None))
         c["amount"].append(amount)
-        c["effect"].append(cls.sign * amount if isinstance(event, ev.Flow) else None)
+        c["effect"].append(event.effect if isinstance(event, ev.Flow) else None)
         c["label"].append(getattr(event, "label", None))
         c["kind"].append(getattr(event, kind_field) if kind_field else None)
         c["investment"].append(getattr(event, "investment", None))
