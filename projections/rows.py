@@ -1,11 +1,15 @@
 """Flattening decoded events into columns of the `events` table, loaded as one Arrow table.
 
 Typed columns hold what queries filter and sum on (dates, amount, kind, investment, provenance);
-the rest of each event goes, exactly, into `attributes` as JSON (decimals as strings).
+the rest of each event goes, exactly, into `attributes` as JSON (decimals as strings). Every row
+also carries its filing's document name and dates, so the audit reads one table and never joins
+five million figures to their filings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -34,6 +38,9 @@ SCHEMA = pa.schema(
         ("approximate", pa.bool_()),
         ("attributes", pa.string()),
         ("filing_id", pa.string()),
+        ("document", pa.string()),
+        ("filing_year_end", pa.date32()),
+        ("filing_prior_year_end", pa.date32()),
         ("section", pa.string()),
         ("line", pa.int32()),
         ("text", pa.string()),
@@ -61,22 +68,70 @@ def layout(cls: type) -> tuple[str | None, str | None, tuple[str, ...]]:
     return amount, kind, rest
 
 
-class EventColumns:
-    """Column lists for one page of events."""
+FilingHead = tuple[str | None, date | None, date | None]  # document, year end, prior year end
+FilingLookup = Callable[[str, str], FilingHead | None]  # (plan_id, filing_id) -> head, from rows loaded before
 
-    def __init__(self) -> None:
+
+class EventColumns:
+    """Column lists for one page of events.
+
+    A plan's filing begins PlanIdentified, FilingReported, figures...: the figures take their
+    filing's head from FilingReported (from `earlier` pages when it began on one), and a
+    PlanIdentified waits for the FilingReported after it. One still waiting at the end of the
+    page is `held` back, for the next page to begin with.
+    """
+
+    def __init__(self, earlier: FilingLookup) -> None:
         self.columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
         self._encode = msgspec.json.Encoder(decimal_format="string").encode
         self._ids: dict[int, str] = {}  # a page holds few plans and filings: format each id once
+        self._heads: dict[tuple[str, str], FilingHead] = {}
+        self._earlier = earlier
+        self._waiting: tuple[int, ev.PlanEvent] | None = None
 
     def __len__(self) -> int:
         return len(self.columns["notification_id"])
 
+    @property
+    def held(self) -> int | None:
+        """The notification id of a PlanIdentified still waiting for its filing."""
+        return self._waiting[0] if self._waiting else None
+
     def add(self, notification_id: int, event: ev.PlanEvent) -> None:
+        key = self._key(event)
+        if self._waiting and self._key(self._waiting[1]) != key:
+            self.flush()  # a plan identified by a batch without a FilingReported
+        if type(event) is ev.PlanIdentified:
+            self._waiting = (notification_id, event)
+            return
+        if type(event) is ev.FilingReported:
+            self._heads[key] = (event.document, event.as_of, event.prior_year_end)
+        head = self._head(key)
+        if self._waiting:
+            self._row(*self._waiting, head)
+            self._waiting = None
+        self._row(notification_id, event, head)
+
+    def flush(self) -> None:
+        """Add a waiting PlanIdentified with what is known of its filing (the log ends here)."""
+        if self._waiting:
+            notification_id, event = self._waiting
+            self._waiting = None
+            self._row(notification_id, event, self._head(self._key(event)))
+
+    def _key(self, event: ev.PlanEvent) -> tuple[str, str]:
+        return self._id(event.originator_id), self._id(event.provenance.filing_id)
+
+    def _head(self, key: tuple[str, str]) -> FilingHead:
+        head = self._heads.get(key)
+        if head is None:
+            head = self._heads[key] = self._earlier(*key) or (None, None, None)
+        return head
+
+    def _row(self, notification_id: int, event: ev.PlanEvent, head: FilingHead) -> None:
         cls = type(event)
         amount_field, kind_field, rest = layout(cls)
         provenance = event.provenance
-        amount = getattr(event, amount_field) if amount_field else None
         c = self.columns
         c["notification_id"].append(notification_id)
         c["plan_id"].append(self._id(event.originator_id))
@@ -85,7 +140,7 @@ class EventColumns:
         c["as_of"].append(event.as_of)
         c["known_at"].append(event.known_at)
         c["period_start"].append(getattr(event, "period_start", None))
-        c["amount"].append(amount)
+        c["amount"].append(getattr(event, amount_field) if amount_field else None)
         c["effect"].append(event.effect if isinstance(event, ev.Flow) else None)
         c["label"].append(getattr(event, "label", None))
         c["kind"].append(getattr(event, kind_field) if kind_field else None)
@@ -93,6 +148,9 @@ class EventColumns:
         c["approximate"].append(getattr(event, "approximate", None))
         c["attributes"].append(self._encode({f: getattr(event, f) for f in rest}).decode())
         c["filing_id"].append(self._id(provenance.filing_id))
+        c["document"].append(head[0])
+        c["filing_year_end"].append(head[1])
+        c["filing_prior_year_end"].append(head[2])
         c["section"].append(provenance.section)
         c["line"].append(provenance.line)
         c["text"].append(provenance.text)

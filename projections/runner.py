@@ -20,14 +20,14 @@ import duckdb
 from eventsourcing.persistence import Tracking
 
 from ledger.application import Ledger
-from projections.rows import PLAN_EVENT_TYPES, EventColumns
+from projections.rows import PLAN_EVENT_TYPES, EventColumns, FilingHead
 from projections.tracking import DuckDBTrackingRecorder
 
 FILE_NAME = "projections.duckdb"
 PAGE_SIZE = 10_000
 EVENTS = "events"
 FINDINGS = "findings"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 def projections_path(home: Path) -> Path:
@@ -95,27 +95,30 @@ class Projections:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.connection = connect_for_writing(self.path)
         with transaction(self.connection):
+            made_for = self._made_for(source)
+            if not made_for:
+                self._drop_tables()
             for statement in schema_statements():
                 self.connection.execute(statement)
+            if not made_for:
+                self.connection.executemany(
+                    "INSERT INTO projection_meta VALUES (?, ?)", [["source", source], ["schema", SCHEMA_VERSION]]
+                )
         self.tracking = DuckDBTrackingRecorder(self.connection)
-        if not self._made_for(source):
-            self._reset(source)
 
     def close(self) -> None:
         self.connection.close()
 
     def _made_for(self, source: str) -> bool:
+        if not self.connection.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'projection_meta'").fetchone():
+            return False
         meta = dict(self.connection.execute("SELECT key, value FROM projection_meta").fetchall())
         return meta == {"source": source, "schema": SCHEMA_VERSION}
 
-    def _reset(self, source: str) -> None:
+    def _drop_tables(self) -> None:
         """Forget rows made from another store or by another schema version."""
-        with transaction(self.connection):
-            for table in ("events", "findings", "tracking", "projection_meta"):
-                self.connection.execute(f"DELETE FROM {table}")
-            self.connection.executemany(
-                "INSERT INTO projection_meta VALUES (?, ?)", [["source", source], ["schema", SCHEMA_VERSION]]
-            )
+        for (table,) in self.connection.execute("SELECT table_name FROM duckdb_tables()").fetchall():
+            self.connection.execute(f'DROP TABLE "{table}"')
 
     def position(self, name: str = EVENTS) -> int:
         return self.tracking.max_tracking_id(name) or 0
@@ -124,30 +127,44 @@ class Projections:
         """Apply every notification not yet applied; return how many plan events were added."""
         added = 0
         start = self.position() + 1
-        while True:
-            page = ledger.recorder.select_notifications(start, page_size)
-            if not page:
+        size = page_size
+        while page := ledger.recorder.select_notifications(start, size):
+            at_end = len(page) < size
+            applied, last = self._apply(ledger, page, at_end)
+            added += applied
+            if at_end:
                 break
-            added += self._apply(ledger, page)
-            start = page[-1].id + 1
-            if len(page) < page_size:
-                break
+            size = page_size if last >= start else size * 2  # the page held only a filing's first event
+            start = last + 1
         self._refresh_findings()
         return added
 
-    def _apply(self, ledger: Ledger, page) -> int:
-        columns = EventColumns()
+    def _apply(self, ledger: Ledger, page, at_end: bool) -> tuple[int, int]:
+        """Load a page's plan events; return how many, and the last notification id applied."""
+        columns = EventColumns(self._filing_head)
         for notification in page:
             event = ledger.mapper.to_domain_event(notification)
             if type(event) in PLAN_EVENT_TYPES:
                 columns.add(notification.id, event)
+        if at_end:
+            columns.flush()
+        last = columns.held - 1 if columns.held else page[-1].id
+        if last < page[0].id:
+            return 0, last
         with transaction(self.connection):
             if len(columns):
                 self.connection.register("page_rows", columns.table())
                 self.connection.execute("INSERT INTO events SELECT * FROM page_rows")
                 self.connection.unregister("page_rows")
-            self.tracking.insert_tracking(Tracking(EVENTS, page[-1].id))
-        return len(columns)
+            self.tracking.insert_tracking(Tracking(EVENTS, last))
+        return len(columns), last
+
+    def _filing_head(self, plan_id: str, filing_id: str) -> FilingHead | None:
+        return self.connection.execute(
+            "SELECT document, as_of, TRY_CAST(attributes ->> 'prior_year_end' AS DATE) FROM events "
+            "WHERE type = 'FilingReported' AND plan_id = $plan AND filing_id = $filing",
+            {"plan": plan_id, "filing": filing_id},
+        ).fetchone()
 
     def _refresh_findings(self) -> None:
         from projections.audit import audit, findings_table

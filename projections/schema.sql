@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS events (
     approximate BOOLEAN,
     attributes JSON,
     filing_id UUID NOT NULL,
+    document VARCHAR,
+    filing_year_end DATE,
+    filing_prior_year_end DATE,
     section VARCHAR NOT NULL,
     line INTEGER NOT NULL,
     text VARCHAR NOT NULL,
@@ -51,54 +54,62 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 
 CREATE OR REPLACE MACRO filings_known(k) AS TABLE
-    SELECT e.filing_id, e.plan_id, e.attributes ->> 'document' AS document, e.as_of AS year_end,
+    WITH counted AS (SELECT plan_id, filing_id, count(*) AS events FROM events WHERE known_at <= k GROUP BY ALL)
+    SELECT e.filing_id, e.plan_id, e.document, e.as_of AS year_end,
            TRY_CAST(e.attributes ->> 'period_start' AS DATE) AS period_start,
-           TRY_CAST(e.attributes ->> 'prior_year_end' AS DATE) AS prior_year_end,
+           e.filing_prior_year_end AS prior_year_end,
            TRY_CAST(e.attributes ->> 'date_signed' AS DATE) AS date_signed,
            e.known_at, e.attributes ->> 'form' AS form, e.attributes ->> 'auditor' AS auditor,
            coalesce(e.attributes ->> 'unit', 'dollars') AS unit, e.attributes ->> 'digest' AS digest,
-           (SELECT count(*) FROM events x WHERE x.filing_id = e.filing_id AND x.plan_id = e.plan_id) AS events
+           counted.events
     FROM events e
+    JOIN counted USING (plan_id, filing_id)
     WHERE e.type = 'FilingReported' AND e.known_at <= k;
 
 CREATE OR REPLACE VIEW filings AS SELECT * FROM filings_known(DATE '9999-12-31');
 
 CREATE OR REPLACE MACRO plans_known(k) AS TABLE
-    SELECT p.plan_id,
-           arg_max(p.attributes ->> 'name', p.notification_id) AS name,
-           arg_max(p.attributes ->> 'sponsor', p.notification_id) AS sponsor,
-           arg_max(p.attributes ->> 'ein', p.notification_id) AS ein,
-           arg_max(p.attributes ->> 'plan_number', p.notification_id) AS plan_number,
-           (SELECT count(*) FROM filings_known(k) f WHERE f.plan_id = p.plan_id) AS filings,
-           (SELECT min(year_end) FROM filings_known(k) f WHERE f.plan_id = p.plan_id) AS first_year_end,
-           (SELECT max(year_end) FROM filings_known(k) f WHERE f.plan_id = p.plan_id) AS last_year_end,
-           (SELECT count(*) FROM events x WHERE x.plan_id = p.plan_id AND x.known_at <= k) AS events
-    FROM events p
-    WHERE p.type = 'PlanIdentified' AND p.known_at <= k
-    GROUP BY p.plan_id;
+    WITH named AS (
+        SELECT plan_id,
+               arg_max(attributes ->> 'name', notification_id) AS name,
+               arg_max(attributes ->> 'sponsor', notification_id) AS sponsor,
+               arg_max(attributes ->> 'ein', notification_id) AS ein,
+               arg_max(attributes ->> 'plan_number', notification_id) AS plan_number
+        FROM events
+        WHERE type = 'PlanIdentified' AND known_at <= k
+        GROUP BY plan_id
+    ), filed AS (
+        SELECT plan_id, count(*) FILTER (type = 'FilingReported') AS filings,
+               min(as_of) FILTER (type = 'FilingReported') AS first_year_end,
+               max(as_of) FILTER (type = 'FilingReported') AS last_year_end,
+               count(*) AS events
+        FROM events
+        WHERE known_at <= k
+        GROUP BY plan_id
+    )
+    SELECT named.*, filed.filings, filed.first_year_end, filed.last_year_end, filed.events
+    FROM named JOIN filed USING (plan_id);
 
 CREATE OR REPLACE VIEW plans AS SELECT * FROM plans_known(DATE '9999-12-31');
 
 -- Every figure, with the quantity it states (`item`) so figures of different filings compare.
 CREATE OR REPLACE MACRO figures_known(k) AS TABLE
-    SELECT e.notification_id, e.plan_id, e.filing_id, f.document, f.year_end AS filing_year_end,
-           f.prior_year_end AS filing_prior_year_end, e.known_at, e.type, e.section, e.as_of,
-           e.amount, e.effect, e.label, e.kind, e.investment, e.approximate, e.attributes,
-           e.line, e.text, e.column_label, e.unit,
-           CASE e.type
-               WHEN 'HoldingReported' THEN 'holding:' || e.investment
+    SELECT notification_id, plan_id, filing_id, document, filing_year_end, filing_prior_year_end, known_at,
+           type, section, as_of, amount, effect, label, kind, investment, approximate, attributes,
+           line, text, column_label, unit,
+           CASE type
+               WHEN 'HoldingReported' THEN 'holding:' || investment
                WHEN 'CashReported' THEN 'cash'
-               WHEN 'ReceivableReported' THEN 'receivable:' || e.kind
-               WHEN 'LiabilityReported' THEN 'liability:' || e.kind
-               WHEN 'TotalReported' THEN 'total:' || e.kind
+               WHEN 'ReceivableReported' THEN 'receivable:' || kind
+               WHEN 'LiabilityReported' THEN 'liability:' || kind
+               WHEN 'TotalReported' THEN 'total:' || kind
                WHEN 'NetAssetsReported' THEN 'net_assets'
-               ELSE e.type || coalesce(':' || e.kind, '')
+               ELSE type || coalesce(':' || kind, '')
            END AS item,
-           {'document': f.document, 'section': e.section, 'line': e.line, 'column': e.column_label,
-            'text': e.text, 'amount': e.amount} AS source
-    FROM events e
-    JOIN filings_known(k) f ON f.filing_id = e.filing_id AND f.plan_id = e.plan_id
-    WHERE e.known_at <= k;
+           {'document': document, 'section': section, 'line': line, 'column': column_label,
+            'text': text, 'amount': amount} AS source
+    FROM events
+    WHERE known_at <= k;
 
 CREATE OR REPLACE MACRO statement_lines_known(k) AS TABLE
     SELECT plan_id, document, filing_id, section, line, as_of AS column_date, column_label, item,

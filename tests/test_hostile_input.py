@@ -143,13 +143,14 @@ def parse_bounded(data: bytes):
 
 def check_figures_are_storable(batch: FilingBatch) -> None:
     """Every figure is an exact decimal a plan could report, and fits the projections' columns."""
-    columns = EventColumns()
+    columns = EventColumns(earlier=lambda plan_id, filing_id: None)
     for plan in batch.plans:
         for fact in plan.events:
             for value in msgspec.structs.asdict(fact).values():
                 if isinstance(value, Decimal):
                     assert value.is_finite() and abs(value) < Decimal(10) ** 12, (value, fact.provenance)
             columns.add(1, fact)
+    columns.flush()
     columns.table()  # raises if a figure does not fit DECIMAL(18, 2)
 
 
