@@ -116,12 +116,13 @@ def opening_state(rng: random.Random, funds: list[str]) -> PlanYear:
 def next_year(rng: random.Random, prior: PlanYear) -> tuple[PlanYear, dict[str, int]]:
     """A new year end and the flows that lead to it: flows are drawn, the end is derived."""
     holdings = {f: max(0, v + rng.randint(-v // 4, v // 3)) for f, v in prior.holdings.items()}
+    reallocated = rng.randint(0, prior.forfeitures)
     current = PlanYear(
         holdings=holdings,
         cash=rng.randint(0, 50_000),
         receivables={"participant": rng.randint(0, 80_000), "employer": rng.randint(0, 200_000)},
         liabilities=rng.randint(0, 5_000),
-        forfeitures=rng.randint(0, 100_000),
+        forfeitures=prior.forfeitures - reallocated + rng.randint(0, 50_000),  # the account rolls forward
     )
     change = current.net_assets - prior.net_assets
     flows = {
@@ -130,7 +131,7 @@ def next_year(rng: random.Random, prior: PlanYear) -> tuple[PlanYear, dict[str, 
         "rollover": rng.randint(0, 100_000),
         "interest": rng.randint(10_000, 400_000),
         "expenses": rng.randint(0, 20_000),
-        "reallocated": rng.randint(0, prior.forfeitures),
+        "reallocated": reallocated,
     }
     flows["benefits"] = rng.randint(100_000, 2_500_000)
     flows["appreciation"] = (

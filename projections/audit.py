@@ -107,21 +107,58 @@ def audit(
     plan_ids: list[UUID] | None = None,
     year: int | None = None,
 ) -> AuditReport:
+    """Every check over every plan-year (or those asked for), with the year ends' balances."""
+    options = {"known_at": known_at, "plan_ids": plan_ids, "year": year}
+    return AuditReport(balances=balances(connection, **options), findings=findings(connection, **options))
+
+
+def balances(
+    connection: duckdb.DuckDBPyConnection,
+    *,
+    known_at: date | None = None,
+    plan_ids: list[UUID] | None = None,
+    year: int | None = None,
+) -> list[dict[str, Any]]:
+    """Each year end's net assets as reported and as replayed, with the year's flows."""
+    wanted = Scope(plan_ids, year)
+    rows = records(connection, "SELECT * FROM net_assets_known($k) ORDER BY plan_id, year_end", {"k": known_at or EVERYTHING})
+    return [balance_row(row) for row in rows if wanted(row["plan_id"], row["year_end"])]
+
+
+def findings(
+    connection: duckdb.DuckDBPyConnection,
+    *,
+    known_at: date | None = None,
+    plan_ids: list[UUID] | None = None,
+    year: int | None = None,
+) -> list[Finding]:
+    """The SQL checks over every plan at once, then the ones needing judgement."""
     k = known_at or EVERYTHING
     wanted = Scope(plan_ids, year)
-    findings: list[Finding] = []
-    for macro in SQL_CHECKS:
-        rows = records(connection, f'SELECT * FROM {macro}($k) ORDER BY plan_id, as_of', {"k": k})
-        findings += [sql_finding(row) for row in rows if wanted(row["plan_id"], row["as_of"])]
-    findings = pair_unlinked_schedule_h(findings)
-    findings += [f for f in forfeiture_findings(connection, k) if wanted(f.plan_id, f.as_of)]
-    findings += [f for f in deemed_loan_findings(connection, k) if wanted(f.plan_id, f.as_of)]
-    balances = [
-        balance_row(row)
-        for row in records(connection, "SELECT * FROM net_assets_known($k) ORDER BY plan_id, year_end", {"k": k})
-        if wanted(row["plan_id"], row["year_end"])
+    rows = [
+        row
+        for macro in SQL_CHECKS
+        for row in records(connection, f"SELECT * FROM {macro}($k) ORDER BY plan_id, as_of", {"k": k})
+        if wanted(row["plan_id"], row["as_of"])
     ]
-    return AuditReport(balances=balances, findings=sorted(findings, key=Finding.key))
+    lines = source_lines(connection, {i for row in rows for i in row["source_ids"]})
+    found = pair_unlinked_schedule_h([sql_finding(row, lines) for row in rows])
+    found += [f for f in forfeiture_findings(connection, k) if wanted(f.plan_id, f.as_of)]
+    found += [f for f in deemed_loan_findings(connection, k) if wanted(f.plan_id, f.as_of)]
+    return sorted(found, key=Finding.key)
+
+
+def source_lines(connection: duckdb.DuckDBPyConnection, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """The lines behind the failing checks, fetched whole: where they are and what they say."""
+    if not ids:
+        return {}
+    rows = records(
+        connection,
+        "SELECT notification_id, document, section, line, column_label AS column, text, amount FROM events "
+        "WHERE notification_id IN (SELECT unnest($ids))",
+        {"ids": sorted(ids)},
+    )
+    return {row.pop("notification_id"): row for row in rows}
 
 
 @dataclass
@@ -139,7 +176,7 @@ def records(connection: duckdb.DuckDBPyConnection, sql: str, params: dict[str, A
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def sql_finding(row: dict[str, Any]) -> Finding:
+def sql_finding(row: dict[str, Any], lines: dict[int, dict[str, Any]]) -> Finding:
     unit = "percent" if row["check"] == "loan_rates" else "dollars"
     return Finding(
         check=row["check"],
@@ -149,7 +186,7 @@ def sql_finding(row: dict[str, Any]) -> Finding:
         expected=row["expected"],
         actual=row["actual"],
         detail=row["detail"],
-        sources=[dict(s) for s in row["sources"] or [] if s is not None],
+        sources=[dict(lines[i]) for i in row["source_ids"] if i is not None],
         unit=unit,
     )
 
@@ -197,7 +234,12 @@ def forfeiture_findings(connection: duckdb.DuckDBPyConnection, k: date) -> list[
     """The forfeiture account rolls forward with newly forfeited amounts that cannot be negative:
     a finding only when even the most favourable reading of approximate figures needs them to be."""
     findings = []
-    rows = records(connection, "SELECT * FROM forfeitures_known($k) ORDER BY plan_id, year_end", {"k": k})
+    # A finding needs closing - opening + used < 0 even at face value: no wider reading is more favourable.
+    rows = records(
+        connection,
+        "SELECT * FROM forfeitures_known($k) WHERE implied_newly_forfeited < 0 ORDER BY plan_id, year_end",
+        {"k": k},
+    )
     for row in rows:
         if row["opening"] is None or row["closing"] is None or row["used"] is None:
             continue

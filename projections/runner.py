@@ -167,16 +167,16 @@ class Projections:
         ).fetchone()
 
     def _refresh_findings(self) -> None:
-        from projections.audit import audit, findings_table
+        from projections.audit import findings, findings_table
 
         position = self.position()
         if position <= self.position(FINDINGS):
             return
-        report = audit(self.connection)
+        found = findings(self.connection)
         with transaction(self.connection):
             self.connection.execute("DELETE FROM findings")
-            if report.findings:
-                self.connection.register("finding_rows", findings_table(report.findings))
+            if found:
+                self.connection.register("finding_rows", findings_table(found))
                 self.connection.execute("INSERT INTO findings SELECT * FROM finding_rows")
                 self.connection.unregister("finding_rows")
             self.tracking.insert_tracking(Tracking(FINDINGS, position))
