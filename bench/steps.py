@@ -191,12 +191,12 @@ def step_raw_rebuild(work: Path, plans: int, years: int, seed: int, store: str) 
     import duckdb
     import pyarrow as pa
 
-    from projections.runner import PAGE_SIZE
+    from projections.runner import PAGE_SIZE, settings
 
     ledger = open_ledger(work, store)
     path = work / "raw.duckdb"
     path.unlink(missing_ok=True)
-    connection = duckdb.connect(str(path))
+    connection = duckdb.connect(str(path), config=settings())
     connection.execute(
         "CREATE TABLE raw_events (notification_id BIGINT, originator_id UUID, originator_version INTEGER, "
         "topic VARCHAR, state BLOB)"

@@ -281,12 +281,12 @@ CREATE OR REPLACE MACRO audit_roll_forward_known(k) AS TABLE
 -- The notes on participant loans at each year end they give, with the line they are stated on.
 CREATE OR REPLACE MACRO audit_loan_notes_known(k) AS TABLE
     SELECT plan_id, as_of,
-           arg_max(amount, (known_at, notification_id)) AS notes_balance,
-           arg_max(TRY_CAST(attributes ->> 'count' AS INTEGER), (known_at, notification_id)) AS loan_count,
-           arg_max(TRY_CAST(attributes ->> 'rate_low' AS DECIMAL(9, 4)), (known_at, notification_id)) AS rate_low,
-           arg_max(TRY_CAST(attributes ->> 'rate_high' AS DECIMAL(9, 4)), (known_at, notification_id)) AS rate_high,
-           arg_max(TRY_CAST(attributes ->> 'new_loans_allowed' AS BOOLEAN), (known_at, notification_id)) AS new_loans_allowed,
-           arg_max(notification_id, (known_at, notification_id)) AS notes_id
+           arg_max(amount, recency(known_at, notification_id)) AS notes_balance,
+           arg_max(TRY_CAST(attributes ->> 'count' AS INTEGER), recency(known_at, notification_id)) AS loan_count,
+           arg_max(TRY_CAST(attributes ->> 'rate_low' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_low,
+           arg_max(TRY_CAST(attributes ->> 'rate_high' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_high,
+           arg_max(TRY_CAST(attributes ->> 'new_loans_allowed' AS BOOLEAN), recency(known_at, notification_id)) AS new_loans_allowed,
+           arg_max(notification_id, recency(known_at, notification_id)) AS notes_id
     FROM figures_known(k) WHERE type = 'ParticipantLoansReported'
     GROUP BY plan_id, as_of;
 
@@ -296,9 +296,9 @@ CREATE OR REPLACE MACRO audit_loans_known(k) AS TABLE
         SELECT * FROM audit_loan_notes_known(k)
     ), held AS (
         SELECT plan_id, as_of,
-               arg_max(amount, (known_at, notification_id)) AS statement_balance,
-               arg_max(notification_id, (known_at, notification_id)) AS statement_id,
-               arg_max(unit, (known_at, notification_id)) AS statement_unit
+               arg_max(amount, recency(known_at, notification_id)) AS statement_balance,
+               arg_max(notification_id, recency(known_at, notification_id)) AS statement_id,
+               arg_max(unit, recency(known_at, notification_id)) AS statement_unit
         FROM figures_known(k) SEMI JOIN notes USING (plan_id, as_of)
         WHERE type = 'HoldingReported' AND section = 'net_assets' AND (label ILIKE '%loan%' OR investment ILIKE '%loan%')
         GROUP BY plan_id, as_of

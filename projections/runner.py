@@ -27,7 +27,7 @@ FILE_NAME = "projections.duckdb"
 PAGE_SIZE = 10_000
 EVENTS = "events"
 FINDINGS = "findings"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 def projections_path(home: Path) -> Path:
@@ -54,6 +54,12 @@ def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
 LOCK_WAIT = 20.0  # seconds to wait for another process's catch-up before giving up
 
 
+def settings() -> dict[str, str]:
+    """DuckDB would cache up to 80% of the machine's memory; a projection run streams, so it is
+    held to a small budget (spilling to disk past it) and its process stays well under 1 GiB."""
+    return {"memory_limit": os.environ.get("PLANLEDGER_DUCKDB_MEMORY", "512MB")}
+
+
 class ProjectionsBusyError(RuntimeError):
     """Another process has the projections open; they catch up on a later command."""
 
@@ -74,7 +80,7 @@ def connect_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + LOCK_WAIT
     while True:
         try:
-            return duckdb.connect(str(path))
+            return duckdb.connect(str(path), config=settings())
         except duckdb.IOException as e:
             if "Could not set lock" not in str(e):
                 raise
@@ -154,7 +160,7 @@ class Projections:
         with transaction(self.connection):
             if len(columns):
                 self.connection.register("page_rows", columns.table())
-                self.connection.execute("INSERT INTO events SELECT * FROM page_rows")
+                self.connection.execute("INSERT INTO events SELECT *, item_of(type, kind, investment) FROM page_rows")
                 self.connection.unregister("page_rows")
             self.tracking.insert_tracking(Tracking(EVENTS, last))
         return len(columns), last
@@ -207,7 +213,7 @@ def read_only(home: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         msg = f"no projections at {path}: run `planledger import` or `planledger rebuild` first"
         raise NoProjectionsError(msg)
     connection = duckdb.connect(
-        str(path), read_only=True, config={"enable_external_access": False, "lock_configuration": True}
+        str(path), read_only=True, config=settings() | {"enable_external_access": False, "lock_configuration": True}
     )
     try:
         yield connection

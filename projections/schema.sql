@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS events (
     line INTEGER NOT NULL,
     text VARCHAR NOT NULL,
     column_label VARCHAR,
-    unit VARCHAR NOT NULL
+    unit VARCHAR NOT NULL,
+    item VARCHAR  -- the quantity a figure states, so figures of different filings compare: see item_of
 );
 
 CREATE TABLE IF NOT EXISTS findings (
@@ -92,20 +93,30 @@ CREATE OR REPLACE MACRO plans_known(k) AS TABLE
 
 CREATE OR REPLACE VIEW plans AS SELECT * FROM plans_known(DATE '9999-12-31');
 
--- Every figure, with the quantity it states (`item`) so figures of different filings compare.
+-- Which of several statements of a figure is the latest: the filing signed last, then (if
+-- `preferred` is given) the preferred kind of line, then the one recorded last. One BIGINT, so
+-- arg_max over millions of figures compares integers, not tuples.
+CREATE OR REPLACE MACRO recency(known_at, notification_id, preferred := false) AS
+    (date_diff('day', DATE '1900-01-01', known_at)::BIGINT << 40) | (preferred::BIGINT << 39) | notification_id;
+
+-- The quantity a figure states ("holding:<investment>", "cash", "total:total_assets", ...):
+-- stored with each event as it is loaded.
+CREATE OR REPLACE MACRO item_of(type, kind, investment) AS
+    CASE type
+        WHEN 'HoldingReported' THEN 'holding:' || investment
+        WHEN 'CashReported' THEN 'cash'
+        WHEN 'ReceivableReported' THEN 'receivable:' || kind
+        WHEN 'LiabilityReported' THEN 'liability:' || kind
+        WHEN 'TotalReported' THEN 'total:' || kind
+        WHEN 'NetAssetsReported' THEN 'net_assets'
+        ELSE type || coalesce(':' || kind, '')
+    END;
+
+-- Every figure, with where it was printed.
 CREATE OR REPLACE MACRO figures_known(k) AS TABLE
     SELECT notification_id, plan_id, filing_id, document, filing_year_end, filing_prior_year_end, known_at,
            type, section, as_of, amount, effect, label, kind, investment, approximate, attributes,
-           line, text, column_label, unit,
-           CASE type
-               WHEN 'HoldingReported' THEN 'holding:' || investment
-               WHEN 'CashReported' THEN 'cash'
-               WHEN 'ReceivableReported' THEN 'receivable:' || kind
-               WHEN 'LiabilityReported' THEN 'liability:' || kind
-               WHEN 'TotalReported' THEN 'total:' || kind
-               WHEN 'NetAssetsReported' THEN 'net_assets'
-               ELSE type || coalesce(':' || kind, '')
-           END AS item,
+           line, text, column_label, unit, item,
            {'document': document, 'section': section, 'line': line, 'column': column_label,
             'text': text, 'amount': amount} AS source
     FROM events
@@ -124,10 +135,10 @@ CREATE OR REPLACE VIEW statement_lines AS SELECT * FROM statement_lines_known(DA
 CREATE OR REPLACE MACRO net_assets_known(k) AS TABLE
     WITH reported AS (
         SELECT plan_id, as_of,
-               arg_max(amount, (known_at, section = 'net_assets', notification_id)) AS reported_last,
-               arg_min(amount, (known_at, section <> 'net_assets', notification_id)) AS reported_first,
-               arg_max(document, (known_at, section = 'net_assets', notification_id)) AS reported_in,
-               arg_max(line, (known_at, section = 'net_assets', notification_id)) AS reported_line
+               arg_max(amount, recency(known_at, notification_id, section = 'net_assets')) AS reported_last,
+               arg_min(amount, recency(known_at, notification_id, section <> 'net_assets')) AS reported_first,
+               arg_max(document, recency(known_at, notification_id, section = 'net_assets')) AS reported_in,
+               arg_max(line, recency(known_at, notification_id, section = 'net_assets')) AS reported_line
         FROM figures_known(k)
         WHERE type = 'NetAssetsReported'
         GROUP BY plan_id, as_of
@@ -136,7 +147,7 @@ CREATE OR REPLACE MACRO net_assets_known(k) AS TABLE
         FROM reported
         WINDOW w AS (PARTITION BY plan_id ORDER BY as_of)
     ), flow_filing AS (
-        SELECT plan_id, as_of, arg_max(filing_id, (known_at, notification_id)) AS filing_id
+        SELECT plan_id, as_of, arg_max(filing_id, recency(known_at, notification_id)) AS filing_id
         FROM figures_known(k)
         WHERE effect IS NOT NULL AND section = 'changes'
         GROUP BY plan_id, as_of
@@ -182,11 +193,11 @@ CREATE OR REPLACE MACRO holdings_known(k) AS TABLE
     SELECT plan_id, investment, as_of AS year_end,
            arg_max(coalesce(nullif(label, ''), attributes ->> 'issuer'), (section = 'net_assets', known_at, notification_id)) AS name,
            arg_max(attributes ->> 'category', (section = 'net_assets', known_at, notification_id)) AS category,
-           arg_max(amount, (known_at, notification_id)) FILTER (section = 'net_assets') AS value,
-           arg_min(amount, (known_at, notification_id)) FILTER (section = 'net_assets') AS value_first_reported,
-           arg_max(amount, (known_at, notification_id)) FILTER (section = 'schedule_h_4i') AS schedule_h_value,
-           arg_max(TRY_CAST(attributes ->> 'shares' AS DECIMAL(18, 4)), (known_at, notification_id)) AS shares,
-           arg_max(TRY_CAST(attributes ->> 'cost' AS DECIMAL(18, 2)), (known_at, notification_id)) AS cost,
+           arg_max(amount, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS value,
+           arg_min(amount, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS value_first_reported,
+           arg_max(amount, recency(known_at, notification_id)) FILTER (section = 'schedule_h_4i') AS schedule_h_value,
+           arg_max(TRY_CAST(attributes ->> 'shares' AS DECIMAL(18, 4)), recency(known_at, notification_id)) AS shares,
+           arg_max(TRY_CAST(attributes ->> 'cost' AS DECIMAL(18, 2)), recency(known_at, notification_id)) AS cost,
            bool_or(coalesce(TRY_CAST(attributes ->> 'party_in_interest' AS BOOLEAN), false)) AS party_in_interest,
            list(DISTINCT document ORDER BY document) AS filings
     FROM figures_known(k)
@@ -199,9 +210,9 @@ CREATE OR REPLACE VIEW holdings AS SELECT * FROM holdings_known(DATE '9999-12-31
 CREATE OR REPLACE MACRO forfeitures_known(k) AS TABLE
     WITH balances AS (
         SELECT plan_id, as_of,
-               arg_max(amount, (known_at, notification_id)) AS balance,
-               arg_max(approximate, (known_at, notification_id)) AS balance_approximate,
-               arg_max(document || ':' || line, (known_at, notification_id)) AS balance_source
+               arg_max(amount, recency(known_at, notification_id)) AS balance,
+               arg_max(approximate, recency(known_at, notification_id)) AS balance_approximate,
+               arg_max(document || ':' || line, recency(known_at, notification_id)) AS balance_source
         FROM figures_known(k) WHERE type = 'ForfeitureBalanceReported'
         GROUP BY plan_id, as_of
     ), used AS (
@@ -237,20 +248,20 @@ CREATE OR REPLACE VIEW forfeitures AS SELECT * FROM forfeitures_known(DATE '9999
 CREATE OR REPLACE MACRO loans_known(k) AS TABLE
     WITH notes AS (
         SELECT plan_id, as_of,
-               arg_max(amount, (known_at, notification_id)) AS notes_balance,
-               arg_max(TRY_CAST(attributes ->> 'count' AS INTEGER), (known_at, notification_id)) AS loan_count,
-               arg_max(TRY_CAST(attributes ->> 'rate_low' AS DECIMAL(9, 4)), (known_at, notification_id)) AS rate_low,
-               arg_max(TRY_CAST(attributes ->> 'rate_high' AS DECIMAL(9, 4)), (known_at, notification_id)) AS rate_high,
-               arg_max(TRY_CAST(attributes ->> 'new_loans_allowed' AS BOOLEAN), (known_at, notification_id)) AS new_loans_allowed,
-               arg_max({'document': document, 'section': section, 'line': line, 'column': column_label, 'text': text, 'amount': amount}, (known_at, notification_id)) AS notes_source
+               arg_max(amount, recency(known_at, notification_id)) AS notes_balance,
+               arg_max(TRY_CAST(attributes ->> 'count' AS INTEGER), recency(known_at, notification_id)) AS loan_count,
+               arg_max(TRY_CAST(attributes ->> 'rate_low' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_low,
+               arg_max(TRY_CAST(attributes ->> 'rate_high' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_high,
+               arg_max(TRY_CAST(attributes ->> 'new_loans_allowed' AS BOOLEAN), recency(known_at, notification_id)) AS new_loans_allowed,
+               arg_max({'document': document, 'section': section, 'line': line, 'column': column_label, 'text': text, 'amount': amount}, recency(known_at, notification_id)) AS notes_source
         FROM figures_known(k) WHERE type = 'ParticipantLoansReported'
         GROUP BY plan_id, as_of
     ), held AS (
         SELECT plan_id, as_of,
-               arg_max(amount, (known_at, notification_id)) FILTER (section = 'net_assets') AS statement_balance,
-               arg_max(amount, (known_at, notification_id)) FILTER (section = 'schedule_h_4i') AS schedule_h_balance,
-               arg_max(source, (known_at, notification_id)) FILTER (section = 'net_assets') AS statement_source,
-               arg_max(unit, (known_at, notification_id)) FILTER (section = 'net_assets') AS statement_unit
+               arg_max(amount, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS statement_balance,
+               arg_max(amount, recency(known_at, notification_id)) FILTER (section = 'schedule_h_4i') AS schedule_h_balance,
+               arg_max(source, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS statement_source,
+               arg_max(unit, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS statement_unit
         FROM figures_known(k)
         WHERE type = 'HoldingReported' AND (coalesce(label, '') || ' ' || coalesce(investment, '') || ' ' || coalesce(attributes ->> 'issuer', '')) ILIKE '%loan%'
         GROUP BY plan_id, as_of
