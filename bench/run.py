@@ -26,6 +26,7 @@ PLAN = (
     ("ingest_sqlite", "ingest", "raw_ingest", "sqlite"),
     ("rebuild", "rebuild", "raw_rebuild", "sqlite"),
     ("audit", "audit", None, "sqlite"),
+    ("balances", "balances", None, "sqlite"),
     ("replay", "replay", None, "sqlite"),
     ("ingest_postgres", "ingest", "raw_ingest", "postgres"),
 )

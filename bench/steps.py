@@ -10,7 +10,8 @@ baseline step beside it, run on the same rows in the same database:
   same size;
 - rebuild / raw_rebuild: the DuckDB projections rebuilt from the store, and the same stored
   rows read a page at a time and bulk-loaded into DuckDB through Arrow;
-- audit, replay: the full audit over the projections, one plan's replay from the store.
+- audit, balances, replay: every check over every plan-year; listing every year end's
+  balances; one plan's replay from the store.
 """
 
 from __future__ import annotations
@@ -230,18 +231,28 @@ def step_raw_rebuild(work: Path, plans: int, years: int, seed: int, store: str) 
 
 
 def step_audit(work: Path, plans: int, years: int, seed: int, store: str) -> dict:
-    """Every check over every plan-year; listing all the year ends' balances is timed apart."""
-    from projections.audit import balances, findings
+    """Every check over every plan-year, from the projections as a rebuild left them."""
+    from projections.audit import findings
     from projections.runner import read_only
 
     with read_only(work / "home") as connection:
-        clock, listing = Clock(), Clock()
+        clock = Clock()
         with clock:
             found = findings(connection)
-        with listing:
+        year_ends = connection.execute("SELECT count(*) FROM net_assets").fetchone()[0]
+    return {"count": year_ends, "unit": "plan-years", "findings": len(found)} | timed(clock)
+
+
+def step_balances(work: Path, plans: int, years: int, seed: int, store: str) -> dict:
+    """Listing every year end's balances, as `planledger audit` prints them."""
+    from projections.audit import balances
+    from projections.runner import read_only
+
+    with read_only(work / "home") as connection:
+        clock = Clock()
+        with clock:
             listed = balances(connection)
-    return {"count": len(listed), "unit": "plan-years", "findings": len(found),
-            "balances_seconds": listing.seconds} | timed(clock)
+    return {"count": len(listed), "unit": "plan-years"} | timed(clock)
 
 
 def step_replay(work: Path, plans: int, years: int, seed: int, store: str) -> dict:
