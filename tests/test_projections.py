@@ -46,6 +46,22 @@ def test_rebuild_and_incremental_catch_up_give_identical_tables(ledger, tmp_path
     assert found == (6,)
 
 
+@pytest.mark.parametrize("page_size", [1, 2, 3, 10_000])
+def test_every_row_names_its_filing_whatever_the_pages(ledger, tmp_path, page_size):
+    """A filing's figures take its document and dates from its FilingReported, which may sit on
+    an earlier page, or (for the PlanIdentified before it) on the next one."""
+    for batch in sample_batches():
+        ledger.record(batch)
+    assert runner.catch_up(ledger, tmp_path, page_size=page_size) == 258
+    with runner.read_only(tmp_path) as connection:
+        rows = connection.execute(
+            "SELECT DISTINCT e.filing_id, e.document, e.filing_year_end, e.filing_prior_year_end, f.document, "
+            "f.year_end, f.prior_year_end FROM events e LEFT JOIN filings f USING (plan_id, filing_id)"
+        ).fetchall()
+    assert len(rows) == 3
+    assert all(row[1:4] == row[4:] and row[1] for row in rows)
+
+
 def test_catch_up_applies_nothing_twice(ledger, tmp_path):
     for batch in sample_batches():
         ledger.record(batch)
