@@ -278,22 +278,10 @@ CREATE OR REPLACE MACRO audit_roll_forward_known(k) AS TABLE
            'net assets at the prior year end plus the year''s flows do not give the net assets reported' AS detail
     FROM failing JOIN lines USING (plan_id, year_end);
 
--- The notes on participant loans at each year end they give, with the line they are stated on.
-CREATE OR REPLACE MACRO audit_loan_notes_known(k) AS TABLE
-    SELECT plan_id, as_of,
-           arg_max(amount, recency(known_at, notification_id)) AS notes_balance,
-           arg_max(TRY_CAST(attributes ->> 'count' AS INTEGER), recency(known_at, notification_id)) AS loan_count,
-           arg_max(TRY_CAST(attributes ->> 'rate_low' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_low,
-           arg_max(TRY_CAST(attributes ->> 'rate_high' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_high,
-           arg_max(TRY_CAST(attributes ->> 'new_loans_allowed' AS BOOLEAN), recency(known_at, notification_id)) AS new_loans_allowed,
-           arg_max(notification_id, recency(known_at, notification_id)) AS notes_id
-    FROM figures_known(k) WHERE type = 'ParticipantLoansReported'
-    GROUP BY plan_id, as_of;
-
 -- 5a. The notes on participant loans agree with the loans the statement holds.
 CREATE OR REPLACE MACRO audit_loans_known(k) AS TABLE
     WITH notes AS (
-        SELECT * FROM audit_loan_notes_known(k)
+        SELECT * FROM loan_notes_known(k)
     ), held AS (
         SELECT plan_id, as_of,
                arg_max(amount, recency(known_at, notification_id)) AS statement_balance,
@@ -326,7 +314,7 @@ CREATE OR REPLACE MACRO audit_loan_rates_known(k) AS TABLE
     WITH l AS (
         SELECT *, lag(rate_low) OVER w AS prior_low, lag(rate_high) OVER w AS prior_high,
                lag(notes_id) OVER w AS prior_id
-        FROM audit_loan_notes_known(k)
+        FROM loan_notes_known(k)
         WHERE rate_low IS NOT NULL OR rate_high IS NOT NULL
         WINDOW w AS (PARTITION BY plan_id ORDER BY as_of)
     )

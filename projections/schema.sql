@@ -244,18 +244,24 @@ CREATE OR REPLACE MACRO forfeitures_known(k) AS TABLE
 
 CREATE OR REPLACE VIEW forfeitures AS SELECT * FROM forfeitures_known(DATE '9999-12-31');
 
+-- The notes on participant loans at each year end they give, with the line they are stated on.
+CREATE OR REPLACE MACRO loan_notes_known(k) AS TABLE
+    SELECT plan_id, as_of,
+           arg_max(amount, recency(known_at, notification_id)) AS notes_balance,
+           arg_max(TRY_CAST(attributes ->> 'count' AS INTEGER), recency(known_at, notification_id)) AS loan_count,
+           arg_max(TRY_CAST(attributes ->> 'rate_low' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_low,
+           arg_max(TRY_CAST(attributes ->> 'rate_high' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_high,
+           arg_max(TRY_CAST(attributes ->> 'new_loans_allowed' AS BOOLEAN), recency(known_at, notification_id)) AS new_loans_allowed,
+           arg_max(notification_id, recency(known_at, notification_id)) AS notes_id
+    FROM figures_known(k) WHERE type = 'ParticipantLoansReported'
+    GROUP BY plan_id, as_of;
+
 -- Participant loans per year end: what the notes say, and what the statements hold.
 CREATE OR REPLACE MACRO loans_known(k) AS TABLE
     WITH notes AS (
-        SELECT plan_id, as_of,
-               arg_max(amount, recency(known_at, notification_id)) AS notes_balance,
-               arg_max(TRY_CAST(attributes ->> 'count' AS INTEGER), recency(known_at, notification_id)) AS loan_count,
-               arg_max(TRY_CAST(attributes ->> 'rate_low' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_low,
-               arg_max(TRY_CAST(attributes ->> 'rate_high' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_high,
-               arg_max(TRY_CAST(attributes ->> 'new_loans_allowed' AS BOOLEAN), recency(known_at, notification_id)) AS new_loans_allowed,
-               arg_max({'document': document, 'section': section, 'line': line, 'column': column_label, 'text': text, 'amount': amount}, recency(known_at, notification_id)) AS notes_source
-        FROM figures_known(k) WHERE type = 'ParticipantLoansReported'
-        GROUP BY plan_id, as_of
+        SELECT n.*, {'document': e.document, 'section': e.section, 'line': e.line, 'column': e.column_label,
+                     'text': e.text, 'amount': e.amount} AS notes_source
+        FROM loan_notes_known(k) n JOIN events e ON e.notification_id = n.notes_id
     ), held AS (
         SELECT plan_id, as_of,
                arg_max(amount, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS statement_balance,
