@@ -71,7 +71,8 @@ CREATE OR REPLACE MACRO audit_footing_known(k) AS TABLE
         WHERE section = 'changes' AND (effect IS NOT NULL OR type = 'TotalReported')
         GROUP BY plan_id, filing_id, as_of
     ), ends AS (
-        SELECT e.plan_id, e.filing_id, e.as_of, e.amount AS printed_end, arg_max(b.amount, b.as_of) AS printed_beginning
+        SELECT e.plan_id, e.filing_id, e.as_of, e.amount AS printed_end, arg_max(b.amount, b.as_of) AS printed_beginning,
+               e.notification_id AS end_line, arg_max(b.notification_id, b.as_of) AS beginning_line
         FROM figures_known(k) e
         JOIN figures_known(k) b ON b.filing_id = e.filing_id AND b.plan_id = e.plan_id AND b.as_of < e.as_of
              AND b.type = 'NetAssetsReported' AND b.section = 'changes'
@@ -132,18 +133,10 @@ CREATE OR REPLACE MACRO audit_footing_known(k) AS TABLE
                list(notification_id ORDER BY line) FILTER (c AND type = 'TotalReported' AND kind = 'total_investment_income') AS income_line,
                list(notification_id ORDER BY line) FILTER (c AND type = 'TotalReported' AND kind = 'total_additions') AS additions_line,
                list(notification_id ORDER BY line) FILTER (c AND type = 'TotalReported' AND kind = 'total_deductions') AS deductions_line,
-               list(notification_id ORDER BY line) FILTER (c AND type = 'TotalReported' AND kind = 'net_change') AS net_change_line,
-               any_value(notification_id) FILTER (section = 'changes' AND type = 'NetAssetsReported') AS end_line
+               list(notification_id ORDER BY line) FILTER (c AND type = 'TotalReported' AND kind = 'net_change') AS net_change_line
         FROM (SELECT *, section = 'net_assets' AS n, section = 'changes' AS c FROM figures_known(k)) f
         SEMI JOIN failing USING (plan_id, filing_id, as_of)
         GROUP BY plan_id, filing_id, as_of
-    ), beginnings AS (
-        SELECT x.plan_id, x.filing_id, x.as_of, x.subject, arg_max(b.notification_id, b.as_of) AS beginning_line
-        FROM failing x
-        JOIN figures_known(k) b ON b.plan_id = x.plan_id AND b.filing_id = x.filing_id AND b.as_of < x.as_of
-             AND b.type = 'NetAssetsReported' AND b.section = 'changes'
-        WHERE x.subject = 'end_of_year_net_assets'
-        GROUP BY ALL
     )
     SELECT 'footing' AS "check", plan_id, as_of, subject, expected, actual,
            CASE subject
@@ -166,7 +159,7 @@ CREATE OR REPLACE MACRO audit_footing_known(k) AS TABLE
            detail
     FROM failing
     LEFT JOIN lines USING (plan_id, filing_id, as_of)
-    LEFT JOIN beginnings USING (plan_id, filing_id, as_of, subject);
+    LEFT JOIN ends USING (plan_id, filing_id, as_of);
 
 -- 3. Continuity: every figure stated for a date agrees with the one the filing for that year
 --    printed in its statement of net assets (and, within a filing, the two statements agree).

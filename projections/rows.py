@@ -83,9 +83,9 @@ class EventColumns:
 
     def __init__(self, earlier: FilingLookup) -> None:
         self.columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
+        self.heads: dict[tuple[str, str], FilingHead] = {}  # (plan_id, filing_id) -> head, this page's
         self._encode = msgspec.json.Encoder(decimal_format="string").encode
         self._ids: dict[int, str] = {}  # a page holds few plans and filings: format each id once
-        self._heads: dict[tuple[str, str], FilingHead] = {}
         self._earlier = earlier
         self._waiting: tuple[int, ev.PlanEvent] | None = None
 
@@ -105,7 +105,7 @@ class EventColumns:
             self._waiting = (notification_id, event)
             return
         if type(event) is ev.FilingReported:
-            self._heads[key] = (event.document, event.as_of, event.prior_year_end)
+            self.heads[key] = (event.document, event.as_of, event.prior_year_end)
         head = self._head(key)
         if self._waiting:
             self._row(*self._waiting, head)
@@ -123,9 +123,9 @@ class EventColumns:
         return self._id(event.originator_id), self._id(event.provenance.filing_id)
 
     def _head(self, key: tuple[str, str]) -> FilingHead:
-        head = self._heads.get(key)
+        head = self.heads.get(key)
         if head is None:
-            head = self._heads[key] = self._earlier(*key) or (None, None, None)
+            head = self.heads[key] = self._earlier(*key) or (None, None, None)
         return head
 
     def _row(self, notification_id: int, event: ev.PlanEvent, head: FilingHead) -> None:

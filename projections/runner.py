@@ -111,6 +111,7 @@ class Projections:
                     "INSERT INTO projection_meta VALUES (?, ?)", [["source", source], ["schema", SCHEMA_VERSION]]
                 )
         self.tracking = DuckDBTrackingRecorder(self.connection)
+        self._last_heads: dict[tuple[str, str], FilingHead] = {}  # the previous page's filings
 
     def close(self) -> None:
         self.connection.close()
@@ -154,6 +155,7 @@ class Projections:
                 columns.add(notification.id, event)
         if at_end:
             columns.flush()
+        self._last_heads = columns.heads
         last = columns.held - 1 if columns.held else page[-1].id
         if last < page[0].id:
             return 0, last
@@ -166,8 +168,13 @@ class Projections:
         return len(columns), last
 
     def _filing_head(self, plan_id: str, filing_id: str) -> FilingHead | None:
+        """A filing begun on an earlier page: the previous page's filings are remembered; after
+        a run resumes, the filing's stored FilingReported row is read."""
+        head = self._last_heads.get((plan_id, filing_id))
+        if head is not None:
+            return head
         return self.connection.execute(
-            "SELECT document, as_of, TRY_CAST(attributes ->> 'prior_year_end' AS DATE) FROM events "
+            "SELECT document, filing_year_end, filing_prior_year_end FROM events "
             "WHERE type = 'FilingReported' AND plan_id = $plan AND filing_id = $filing",
             {"plan": plan_id, "filing": filing_id},
         ).fetchone()

@@ -252,16 +252,15 @@ CREATE OR REPLACE MACRO loan_notes_known(k) AS TABLE
            arg_max(TRY_CAST(attributes ->> 'rate_low' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_low,
            arg_max(TRY_CAST(attributes ->> 'rate_high' AS DECIMAL(9, 4)), recency(known_at, notification_id)) AS rate_high,
            arg_max(TRY_CAST(attributes ->> 'new_loans_allowed' AS BOOLEAN), recency(known_at, notification_id)) AS new_loans_allowed,
-           arg_max(notification_id, recency(known_at, notification_id)) AS notes_id
+           arg_max(notification_id, recency(known_at, notification_id)) AS notes_id,
+           arg_max(source, recency(known_at, notification_id)) AS notes_source
     FROM figures_known(k) WHERE type = 'ParticipantLoansReported'
     GROUP BY plan_id, as_of;
 
 -- Participant loans per year end: what the notes say, and what the statements hold.
 CREATE OR REPLACE MACRO loans_known(k) AS TABLE
     WITH notes AS (
-        SELECT n.*, {'document': e.document, 'section': e.section, 'line': e.line, 'column': e.column_label,
-                     'text': e.text, 'amount': e.amount} AS notes_source
-        FROM loan_notes_known(k) n JOIN events e ON e.notification_id = n.notes_id
+        SELECT * FROM loan_notes_known(k)
     ), held AS (
         SELECT plan_id, as_of,
                arg_max(amount, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS statement_balance,
