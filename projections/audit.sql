@@ -7,19 +7,20 @@
 
 -- 1. A statement foots: its lines sum to the subtotals and totals printed under them.
 --    The sums are checked first; the lines behind them are gathered only where one fails.
+--    (`sum(CASE ...)` rather than `sum(...) FILTER (...)`: a fifth faster over millions of lines.)
 CREATE OR REPLACE MACRO audit_footing_known(k) AS TABLE
     WITH cols AS (
         SELECT plan_id, filing_id, as_of,
-               sum(amount) FILTER (type = 'HoldingReported') AS holdings,
-               sum(amount) FILTER (type = 'HoldingReported' AND NOT (coalesce(label ILIKE '%loan%', false) OR coalesce(investment ILIKE '%loan%', false))) AS holdings_without_loans,
-               sum(amount) FILTER (type = 'CashReported') AS cash,
-               sum(amount) FILTER (type = 'ReceivableReported') AS receivables,
-               sum(amount) FILTER (type = 'LiabilityReported') AS liabilities,
-               any_value(amount) FILTER (type = 'TotalReported' AND kind = 'total_investments') AS printed_investments,
-               any_value(amount) FILTER (type = 'TotalReported' AND kind = 'total_receivables') AS printed_receivables,
-               any_value(amount) FILTER (type = 'TotalReported' AND kind = 'total_assets') AS printed_assets,
-               any_value(amount) FILTER (type = 'TotalReported' AND kind = 'total_liabilities') AS printed_liabilities,
-               any_value(amount) FILTER (type = 'NetAssetsReported') AS printed_net_assets
+               sum(CASE WHEN type = 'HoldingReported' THEN amount END) AS holdings,
+               sum(CASE WHEN type = 'HoldingReported' AND NOT (coalesce(label ILIKE '%loan%', false) OR coalesce(investment ILIKE '%loan%', false)) THEN amount END) AS holdings_without_loans,
+               sum(CASE WHEN type = 'CashReported' THEN amount END) AS cash,
+               sum(CASE WHEN type = 'ReceivableReported' THEN amount END) AS receivables,
+               sum(CASE WHEN type = 'LiabilityReported' THEN amount END) AS liabilities,
+               any_value(CASE WHEN type = 'TotalReported' AND kind = 'total_investments' THEN amount END) AS printed_investments,
+               any_value(CASE WHEN type = 'TotalReported' AND kind = 'total_receivables' THEN amount END) AS printed_receivables,
+               any_value(CASE WHEN type = 'TotalReported' AND kind = 'total_assets' THEN amount END) AS printed_assets,
+               any_value(CASE WHEN type = 'TotalReported' AND kind = 'total_liabilities' THEN amount END) AS printed_liabilities,
+               any_value(CASE WHEN type = 'NetAssetsReported' THEN amount END) AS printed_net_assets
         FROM figures_known(k)
         WHERE section = 'net_assets'
         GROUP BY plan_id, filing_id, as_of
@@ -55,18 +56,18 @@ CREATE OR REPLACE MACRO audit_footing_known(k) AS TABLE
         FROM assets
     ), changes AS (
         SELECT plan_id, filing_id, as_of,
-               sum(amount) FILTER (type = 'ContributionReceived') AS contributions,
-               sum(amount) FILTER (type IN ('InterestAndDividends', 'NetAppreciation')) AS investment_income,
-               sum(amount) FILTER (type = 'OtherAddition') AS other_additions,
-               sum(amount) FILTER (type = 'TransferIn') AS transfers_in,
-               sum(amount) FILTER (type IN ('BenefitPaid', 'AdministrativeExpense', 'OtherDeduction')) AS deductions,
-               sum(amount) FILTER (type = 'TransferOut') AS transfers_out,
+               sum(CASE WHEN type = 'ContributionReceived' THEN amount END) AS contributions,
+               sum(CASE WHEN type IN ('InterestAndDividends', 'NetAppreciation') THEN amount END) AS investment_income,
+               sum(CASE WHEN type = 'OtherAddition' THEN amount END) AS other_additions,
+               sum(CASE WHEN type = 'TransferIn' THEN amount END) AS transfers_in,
+               sum(CASE WHEN type IN ('BenefitPaid', 'AdministrativeExpense', 'OtherDeduction') THEN amount END) AS deductions,
+               sum(CASE WHEN type = 'TransferOut' THEN amount END) AS transfers_out,
                sum(effect) AS net_change,
-               any_value(amount) FILTER (type = 'TotalReported' AND kind = 'total_contributions') AS printed_contributions,
-               any_value(amount) FILTER (type = 'TotalReported' AND kind = 'total_investment_income') AS printed_income,
-               any_value(amount) FILTER (type = 'TotalReported' AND kind = 'total_additions') AS printed_additions,
-               any_value(amount) FILTER (type = 'TotalReported' AND kind = 'total_deductions') AS printed_deductions,
-               any_value(amount) FILTER (type = 'TotalReported' AND kind = 'net_change') AS printed_net_change
+               any_value(CASE WHEN type = 'TotalReported' AND kind = 'total_contributions' THEN amount END) AS printed_contributions,
+               any_value(CASE WHEN type = 'TotalReported' AND kind = 'total_investment_income' THEN amount END) AS printed_income,
+               any_value(CASE WHEN type = 'TotalReported' AND kind = 'total_additions' THEN amount END) AS printed_additions,
+               any_value(CASE WHEN type = 'TotalReported' AND kind = 'total_deductions' THEN amount END) AS printed_deductions,
+               any_value(CASE WHEN type = 'TotalReported' AND kind = 'net_change' THEN amount END) AS printed_net_change
         FROM figures_known(k)
         WHERE section = 'changes' AND (effect IS NOT NULL OR type = 'TotalReported')
         GROUP BY plan_id, filing_id, as_of
@@ -164,7 +165,7 @@ CREATE OR REPLACE MACRO audit_footing_known(k) AS TABLE
 -- 3. Continuity: every figure stated for a date agrees with the one the filing for that year
 --    printed in its statement of net assets (and, within a filing, the two statements agree).
 CREATE OR REPLACE MACRO audit_continuity_known(k) AS TABLE
-    WITH stated AS (
+    WITH stated AS NOT MATERIALIZED (  -- scanned twice, narrowly, rather than 2.8M rows stored
         SELECT notification_id, plan_id, filing_id, as_of, item, amount, filing_year_end, section, known_at, line,
                hash(plan_id, as_of, item) AS key
         FROM figures_known(k)
@@ -245,9 +246,7 @@ CREATE OR REPLACE MACRO audit_money_market_known(k) AS TABLE
            'a money market fund''s shares are worth $1.00 each, but its value is not its share count' AS detail
     FROM figures_known(k)
     WHERE type = 'HoldingReported' AND section = 'schedule_h_4i'
-      AND (label ILIKE '%money market%'
-           OR attributes ILIKE '%money market%'  -- cheap first: is it in the JSON at all?
-              AND (attributes ->> 'issuer' ILIKE '%money market%' OR attributes ->> 'description' ILIKE '%money market%'))
+      AND (label ILIKE '%money market%' OR issuer ILIKE '%money market%' OR description ILIKE '%money market%')
       AND abs(TRY_CAST(attributes ->> 'shares' AS DECIMAL(18, 2)) - amount) >= 1;
 
 -- 2. Roll-forward: prior year end + the year's flows = this year end. The lines: the net assets

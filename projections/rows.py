@@ -35,6 +35,8 @@ SCHEMA = pa.schema(
         ("label", pa.string()),
         ("kind", pa.string()),
         ("investment", pa.string()),
+        ("issuer", pa.string()),
+        ("description", pa.string()),
         ("approximate", pa.bool_()),
         ("attributes", pa.string()),
         ("filing_id", pa.string()),
@@ -53,7 +55,7 @@ AMOUNT_FIELDS = ("amount", "balance", "principal")
 KIND_FIELDS = ("source", "kind", "total", "asset_class", "use", "loan")
 TYPED_FIELDS = frozenset(
     {"originator_id", "originator_version", "as_of", "known_at", "provenance", "period_start", "label",
-     "investment", "approximate", "filing_id", *AMOUNT_FIELDS, *KIND_FIELDS}
+     "investment", "issuer", "description", "approximate", "filing_id", *AMOUNT_FIELDS, *KIND_FIELDS}
 )
 PLAN_EVENT_TYPES = frozenset(ev.PLAN_EVENT_TYPES)
 
@@ -145,6 +147,8 @@ class EventColumns:
         c["label"].append(getattr(event, "label", None))
         c["kind"].append(getattr(event, kind_field) if kind_field else None)
         c["investment"].append(getattr(event, "investment", None))
+        c["issuer"].append(getattr(event, "issuer", None) or None)
+        c["description"].append(getattr(event, "description", None) or None)
         c["approximate"].append(getattr(event, "approximate", None))
         c["attributes"].append(self._encode({f: getattr(event, f) for f in rest}).decode())
         c["filing_id"].append(self._id(provenance.filing_id))

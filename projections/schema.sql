@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS events (
     label VARCHAR,
     kind VARCHAR,
     investment VARCHAR,
+    issuer VARCHAR,  -- Schedule H's identity of issuer and description of investment
+    description VARCHAR,
     approximate BOOLEAN,
     attributes JSON,
     filing_id UUID NOT NULL,
@@ -115,7 +117,7 @@ CREATE OR REPLACE MACRO item_of(type, kind, investment) AS
 -- Every figure, with where it was printed.
 CREATE OR REPLACE MACRO figures_known(k) AS TABLE
     SELECT notification_id, plan_id, filing_id, document, filing_year_end, filing_prior_year_end, known_at,
-           type, section, as_of, amount, effect, label, kind, investment, approximate, attributes,
+           type, section, as_of, amount, effect, label, kind, investment, issuer, description, approximate, attributes,
            line, text, column_label, unit, item,
            {'document': document, 'section': section, 'line': line, 'column': column_label,
             'text': text, 'amount': amount} AS source
@@ -191,7 +193,7 @@ CREATE OR REPLACE VIEW net_assets AS SELECT * FROM net_assets_known(DATE '9999-1
 -- Each investment at each year end, linked across years by its `investment` key.
 CREATE OR REPLACE MACRO holdings_known(k) AS TABLE
     SELECT plan_id, investment, as_of AS year_end,
-           arg_max(coalesce(nullif(label, ''), attributes ->> 'issuer'), (section = 'net_assets', known_at, notification_id)) AS name,
+           arg_max(coalesce(nullif(label, ''), issuer), (section = 'net_assets', known_at, notification_id)) AS name,
            arg_max(attributes ->> 'category', (section = 'net_assets', known_at, notification_id)) AS category,
            arg_max(amount, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS value,
            arg_min(amount, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS value_first_reported,
@@ -268,7 +270,7 @@ CREATE OR REPLACE MACRO loans_known(k) AS TABLE
                arg_max(source, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS statement_source,
                arg_max(unit, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS statement_unit
         FROM figures_known(k)
-        WHERE type = 'HoldingReported' AND (coalesce(label, '') || ' ' || coalesce(investment, '') || ' ' || coalesce(attributes ->> 'issuer', '')) ILIKE '%loan%'
+        WHERE type = 'HoldingReported' AND (coalesce(label, '') || ' ' || coalesce(investment, '') || ' ' || coalesce(issuer, '')) ILIKE '%loan%'
         GROUP BY plan_id, as_of
     )
     SELECT coalesce(n.plan_id, h.plan_id) AS plan_id, coalesce(n.as_of, h.as_of) AS year_end,

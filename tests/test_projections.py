@@ -101,7 +101,7 @@ def test_events_table_keeps_figures_exact_and_traceable(ledger, tmp_path):
     runner.catch_up(ledger, tmp_path)
     with runner.read_only(tmp_path) as connection:
         rows = connection.execute(
-            "SELECT type, amount, effect, kind, section, line, attributes FROM events "
+            "SELECT type, amount, effect, kind, section, line, attributes, issuer, description FROM events "
             "WHERE type IN ('ContributionReceived', 'BenefitPaid', 'HoldingReported', 'DeemedLoanRepaid') ORDER BY position"
         ).fetchall()
         plan_id = connection.execute("SELECT DISTINCT plan_id FROM events").fetchone()[0]
@@ -109,6 +109,8 @@ def test_events_table_keeps_figures_exact_and_traceable(ledger, tmp_path):
     assert rows[1][:6] == ("ContributionReceived", Decimal("87602.50"), Decimal("87602.50"), "rollover", "changes", 4)
     assert rows[2][:4] == ("BenefitPaid", Decimal("2421091"), Decimal("-2421091"), None)
     assert '"shares":"600055"' in rows[4][6] and '"party_in_interest":true' in rows[4][6]
+    assert rows[4][7:] == ("Spartan U.S. Treasury Money Market Fund", "600,055 shares of money market fund")
+    assert rows[3][7:] == (None, None)  # the statement's line: a caption, no Schedule H columns
     assert rows[5][0] == "DeemedLoanRepaid" and '"interest":"3430"' in rows[5][6] and rows[5][3] == "sos/1998-07-01"
 
 
