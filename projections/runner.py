@@ -27,7 +27,7 @@ FILE_NAME = "projections.duckdb"
 PAGE_SIZE = 10_000
 EVENTS = "events"
 FINDINGS = "findings"
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 
 def projections_path(home: Path) -> Path:
@@ -163,9 +163,24 @@ class Projections:
             if len(columns):
                 self.connection.register("page_rows", columns.table())
                 self.connection.execute("INSERT INTO events SELECT *, item_of(type, kind, investment) FROM page_rows")
+                self._sum_statements()
                 self.connection.unregister("page_rows")
             self.tracking.insert_tracking(Tracking(EVENTS, last))
         return len(columns), last
+
+    def _sum_statements(self) -> None:
+        """Sum afresh each filing this page added lines to, from its first summed line on: a
+        filing begun on an earlier page was summed only in part there."""
+        touched = "filing_id IN (SELECT DISTINCT filing_id::UUID FROM page_rows)"
+        first, last = self.connection.execute(
+            f"SELECT coalesce((SELECT min(first_id) FROM statement_sums WHERE {touched}), min(notification_id)), "
+            "max(notification_id) FROM page_rows"
+        ).fetchone()
+        self.connection.execute(f"DELETE FROM statement_sums WHERE {touched}")
+        self.connection.execute(
+            f"INSERT INTO statement_sums SELECT * FROM statement_sums_between($first, $last) WHERE {touched}",
+            {"first": first, "last": last},
+        )
 
     def _filing_head(self, plan_id: str, filing_id: str) -> FilingHead | None:
         """A filing begun on an earlier page: the previous page's filings are remembered; after

@@ -124,6 +124,44 @@ CREATE OR REPLACE MACRO figures_known(k) AS TABLE
     FROM events
     WHERE known_at <= k;
 
+-- Each statement column's lines summed by kind, beside the totals printed under it, for the
+-- filings whose lines lie between notification ids `first` and `last`: kept in `statement_sums`
+-- as pages load (by the runner), so a footing check reads one row per column, not every line.
+CREATE OR REPLACE MACRO statement_sums_between(first, last) AS TABLE
+    SELECT plan_id, filing_id, any_value(document) AS document, known_at, section, as_of,
+           min(notification_id) AS first_id, max(notification_id) AS last_id,
+           sum(CASE WHEN type = 'HoldingReported' THEN amount END) AS holdings,
+           sum(CASE WHEN type = 'HoldingReported' AND NOT (coalesce(label ILIKE '%loan%', false) OR coalesce(investment ILIKE '%loan%', false)) THEN amount END) AS holdings_without_loans,
+           sum(CASE WHEN type = 'CashReported' THEN amount END) AS cash,
+           sum(CASE WHEN type = 'ReceivableReported' THEN amount END) AS receivables,
+           sum(CASE WHEN type = 'LiabilityReported' THEN amount END) AS liabilities,
+           sum(CASE WHEN type = 'ContributionReceived' THEN amount END) AS contributions,
+           sum(CASE WHEN type IN ('InterestAndDividends', 'NetAppreciation') THEN amount END) AS investment_income,
+           sum(CASE WHEN type = 'OtherAddition' THEN amount END) AS other_additions,
+           sum(CASE WHEN type = 'TransferIn' THEN amount END) AS transfers_in,
+           sum(CASE WHEN type IN ('BenefitPaid', 'AdministrativeExpense', 'OtherDeduction') THEN amount END) AS deductions,
+           sum(CASE WHEN type = 'TransferOut' THEN amount END) AS transfers_out,
+           sum(effect) AS net_change,
+           any_value(CASE WHEN item = 'total:total_investments' THEN amount END) AS printed_investments,
+           any_value(CASE WHEN item = 'total:total_receivables' THEN amount END) AS printed_receivables,
+           any_value(CASE WHEN item = 'total:total_assets' THEN amount END) AS printed_assets,
+           any_value(CASE WHEN item = 'total:total_liabilities' THEN amount END) AS printed_liabilities,
+           any_value(CASE WHEN item = 'total:total_contributions' THEN amount END) AS printed_contributions,
+           any_value(CASE WHEN item = 'total:total_investment_income' THEN amount END) AS printed_income,
+           any_value(CASE WHEN item = 'total:total_additions' THEN amount END) AS printed_additions,
+           any_value(CASE WHEN item = 'total:total_deductions' THEN amount END) AS printed_deductions,
+           any_value(CASE WHEN item = 'total:net_change' THEN amount END) AS printed_net_change,
+           any_value(CASE WHEN type = 'NetAssetsReported' THEN amount END) AS printed_net_assets,
+           any_value(CASE WHEN type = 'NetAssetsReported' THEN notification_id END) AS net_assets_id
+    FROM events
+    WHERE notification_id BETWEEN first AND last AND section IN ('net_assets', 'changes')
+    GROUP BY plan_id, filing_id, known_at, section, as_of;
+
+CREATE TABLE IF NOT EXISTS statement_sums AS SELECT * FROM statement_sums_between(1, 0);
+
+CREATE OR REPLACE MACRO statement_sums_known(k) AS TABLE
+    SELECT * FROM statement_sums WHERE known_at <= k;
+
 CREATE OR REPLACE MACRO statement_lines_known(k) AS TABLE
     SELECT plan_id, document, filing_id, section, line, as_of AS column_date, column_label, item,
            type, label, amount, unit, text, known_at, notification_id

@@ -13,7 +13,7 @@ from projections.tracking import DuckDBTrackingRecorder
 from tests.batches import filing
 from tests.samples import sample_batches
 
-TABLES = ("events", "findings", "net_assets", "statement_lines", "holdings", "forfeitures", "loans", "plans", "filings")
+TABLES = ("events", "statement_sums", "findings", "net_assets", "statement_lines", "holdings", "forfeitures", "loans", "plans", "filings")
 
 
 class TestDuckDBTrackingRecorder(TrackingRecorderTestCase):
@@ -60,6 +60,24 @@ def test_every_row_names_its_filing_whatever_the_pages(ledger, tmp_path, page_si
         ).fetchall()
     assert len(rows) == 3
     assert all(row[1:4] == row[4:] and row[1] for row in rows)
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 10_000])
+def test_each_statement_column_is_summed_once_whatever_the_pages(ledger, tmp_path, page_size):
+    """A filing split across pages is summed afresh on each page it reaches: one row per column,
+    equal to the sums over all its lines at once."""
+    for batch in sample_batches():
+        ledger.record(batch)
+    runner.catch_up(ledger, tmp_path, page_size=page_size)
+    with runner.read_only(tmp_path) as connection:
+        kept = connection.execute("SELECT * FROM statement_sums ORDER BY ALL").fetchall()
+        at_once = connection.execute("SELECT * FROM statement_sums_between(0, 1e9) ORDER BY ALL").fetchall()
+        column = connection.execute(
+            "SELECT holdings, cash, receivables, printed_investments, printed_net_assets FROM statement_sums "
+            "WHERE section = 'net_assets' AND as_of = '2002-12-31'"
+        ).fetchall()
+    assert kept == at_once and len(kept) == 12
+    assert column == [(Decimal("3105267"), None, Decimal("1907"), Decimal("3105557"), Decimal("3107464"))]
 
 
 def test_catch_up_applies_nothing_twice(ledger, tmp_path):
