@@ -214,13 +214,16 @@ CREATE OR REPLACE MACRO audit_schedule_h_known(k) AS TABLE
 
 -- 4b. A money market fund keeps its shares at $1.00: Schedule H's value equals its share count.
 CREATE OR REPLACE MACRO audit_money_market_known(k) AS TABLE
+    WITH named AS (  -- by name first: only the few holdings so named have their JSON read
+        SELECT notification_id FROM figures_known(k)
+        WHERE type = 'HoldingReported' AND section = 'schedule_h_4i'
+          AND (label ILIKE '%money market%' OR issuer ILIKE '%money market%' OR description ILIKE '%money market%')
+    )
     SELECT 'schedule_h_shares' AS "check", plan_id, as_of, 'holding:' || investment AS subject,
            TRY_CAST(attributes ->> 'shares' AS DECIMAL(18, 2)) AS expected, amount AS actual, [notification_id] AS source_ids,
            'a money market fund''s shares are worth $1.00 each, but its value is not its share count' AS detail
-    FROM figures_known(k)
-    WHERE type = 'HoldingReported' AND section = 'schedule_h_4i'
-      AND (label ILIKE '%money market%' OR issuer ILIKE '%money market%' OR description ILIKE '%money market%')
-      AND abs(TRY_CAST(attributes ->> 'shares' AS DECIMAL(18, 2)) - amount) >= 1;
+    FROM figures_known(k) SEMI JOIN named USING (notification_id)
+    WHERE abs(TRY_CAST(attributes ->> 'shares' AS DECIMAL(18, 2)) - amount) >= 1;
 
 -- 2. Roll-forward: prior year end + the year's flows = this year end. The lines: the net assets
 --    as last reported, and the flows of the filing they were taken from.
