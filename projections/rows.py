@@ -1,9 +1,9 @@
 """Flattening decoded events into columns of the `events` table, loaded as one Arrow table.
 
-Typed columns hold what queries filter and sum on (dates, amount, kind, investment, provenance);
-the rest of each event goes, exactly, into `attributes` as JSON (decimals as strings). Every row
-also carries its filing's document name and dates, so the audit reads one table and never joins
-five million figures to their filings.
+Typed columns hold what queries filter and sum on (dates, amount, kind, investment, Schedule H's
+issuer and description, provenance); the rest of each event goes, exactly, into `attributes` as
+JSON (decimals as strings). Every row also carries its filing's document name and dates, so the
+audit reads one table and never joins five million figures to their filings.
 """
 
 from __future__ import annotations
