@@ -142,6 +142,27 @@ def test_deemed_loan_interest_that_no_convention_gives_is_a_finding(tmp_path):
     assert f.expected == D(3813) and "continuous interest, actual/360" in f.detail
 
 
+@pytest.mark.parametrize(("description", "found_shares"), [
+    ("600,000 shares of money market fund", True),  # named in Schedule H's description alone
+    ("600,000 shares", False),
+])
+def test_a_money_market_fund_is_known_by_its_schedule_h_description(tmp_path, description, found_shares):
+    from ledger import events as ev
+
+    batch = filing(f"cash reserves {found_shares}")
+    events = [
+        msgspec.structs.replace(e, issuer="Fidelity Cash Reserves", description=description, shares=D(600000))
+        if isinstance(e, ev.HoldingReported) and e.provenance.section == "schedule_h_4i" else e
+        for e in batch.plans[0].events
+    ]
+    ledger = Ledger.open(tmp_path)
+    ledger.record(msgspec.structs.replace(batch, plans=[msgspec.structs.replace(batch.plans[0], events=events)]))
+    runner.catch_up(ledger, tmp_path)
+    ledger.close()
+    shares = [(f.expected, f.actual) for f in run(tmp_path).findings if f.check == "schedule_h_shares"]
+    assert shares == ([(D(600000), D(600055))] if found_shares else [])
+
+
 def test_cli_audit_json_and_strict_exit_status(home):
     result = planledger_json(home, "audit")
     assert {b["year_end"]: b["difference"] for b in result["balances"]}["2002-12-31"] == "0.00"
