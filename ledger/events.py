@@ -173,7 +173,8 @@ class CashReported(Balance, kw_only=True):
     pass
 
 
-ReceivableKind = Literal["participant", "employer", "other"]
+ReceivableKind = Literal["participant", "employer", "participant_loans", "other"]
+"""participant_loans: notes receivable from participants, as statements print loans since 2010."""
 
 
 class ReceivableReported(Balance, kw_only=True):
@@ -202,6 +203,12 @@ class TotalReported(Balance, kw_only=True):
     """A subtotal or total as printed: a claim the audit checks, never a recomputed sum."""
 
     total: TotalKind
+
+
+class ValueAdjustmentReported(Balance, kw_only=True):
+    """An adjustment the statement adds to the investments' fair value to reach net assets, such as
+    "Adjustment from fair value to contract value for fully benefit-responsive investment
+    contracts"; `amount` is signed as it moves net assets."""
 
 
 class NetAssetsReported(Balance, kw_only=True):
@@ -279,6 +286,31 @@ class DeemedLoanRepaid(PlanEvent, kw_only=True):
     start_date: date | None = None
 
 
+Reading = Literal["footed", "chosen", "not_footing"]
+
+
+class StatementRead(PlanEvent, kw_only=True):
+    """How the reader decided one column of a statement: which printed rows are items and which
+    total them. Every figure of that column rests on this reading.
+
+    `reading` is "footed" when exactly one structure makes every printed total equal its items,
+    "chosen" when several do and the wording picked one, "not_footing" when none does (the
+    structure kept has the fewest unequal totals, which the audit reports). `unplaced` lists
+    printed rows the reader could not give a meaning to, as "line N: caption"."""
+
+    statement: Section  # "net_assets" or "changes"
+    column: str  # the column heading as printed
+    reading: Reading
+    totals: int  # printed totals the structure checks
+    failing: int  # of those, how many are not the sum of their items
+    alternatives: int = 1  # structures that foot as well as the one kept
+    unplaced: tuple[str, ...] = ()
+
+    @property
+    def unsure(self) -> bool:
+        return self.reading == "chosen" or bool(self.unplaced)
+
+
 class NonexemptTransactionReported(PlanEvent, kw_only=True):
     """A Schedule G part III row that is not a deemed loan."""
 
@@ -315,6 +347,8 @@ PLAN_EVENT_TYPES: tuple[type[PlanEvent], ...] = (
     DeemedLoanMade,
     DeemedLoanRepaid,
     NonexemptTransactionReported,
+    ValueAdjustmentReported,
+    StatementRead,
 )
 
 

@@ -65,6 +65,9 @@ def every_event(fid, line: int = 1) -> list[ev.PlanEvent]:
                             interest=Decimal("3430"), rate=Decimal("16.5"), start_date=date(1998, 7, 1),
                             **at("schedule_g_iii", "")),
         ev.NonexemptTransactionReported(party="Someone", relationship="Employer", amount=None, **at("schedule_g_iii", "")),
+        ev.ValueAdjustmentReported(amount=Decimal("-12345"), label="Adjustment from fair value to contract value", **at()),
+        ev.StatementRead(statement="net_assets", column="2000", reading="chosen", totals=3, failing=0, alternatives=2,
+                         unplaced=("line 40: Memo item",), **at()),
     ]
 
 
