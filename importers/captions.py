@@ -125,3 +125,39 @@ def _flow_by_words(text: str, deducting: bool) -> type[ev.Flow] | None:
     if re.search(r"contribution|rollover|roll-over|deferral", text):
         return ev.ContributionReceived
     return None
+
+
+_ADJUSTMENT = re.compile(r"adjustment\s+(?:from|to)\s+(?:fair\s+value|contract\s+value)", re.IGNORECASE)
+_LOANS_RECEIVABLE = re.compile(r"notes?\s+receivable\s+from\s+participants|participant\s+notes?\s+receivable", re.IGNORECASE)
+_SUBTOTAL = re.compile(r"^(?:net\s+)?investment\s+(?:income|\(?loss\)?|gain)|^net\s+investment\b", re.IGNORECASE)
+_FLOW_KINDS: dict[type[ev.Flow], str] = {
+    ev.ContributionReceived: "contribution",
+    ev.InterestAndDividends: "income",
+    ev.NetAppreciation: "income",
+    ev.OtherAddition: "other_addition",
+    ev.TransferIn: "transfer_in",
+    ev.BenefitPaid: "deduction",
+    ev.AdministrativeExpense: "deduction",
+    ev.OtherDeduction: "deduction",
+    ev.TransferOut: "transfer_out",
+}
+
+
+def is_adjustment(label: str) -> bool:
+    """'Adjustment from fair value to contract value for fully benefit-responsive ...'."""
+    return bool(_ADJUSTMENT.search(label))
+
+
+def is_participant_loans_receivable(label: str) -> bool:
+    """Participant loans as statements print them since 2010: outside investments."""
+    return bool(_LOANS_RECEIVABLE.search(label))
+
+
+def is_subtotal_caption(label: str) -> bool:
+    """A caption that can name a group's subtotal as well as an item ('Net investment income')."""
+    return bool(_SUBTOTAL.search(label))
+
+
+def flow_kind(cls: type[ev.Flow]) -> str:
+    """Which part of the statement of changes a flow adds up in."""
+    return _FLOW_KINDS[cls]

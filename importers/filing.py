@@ -16,7 +16,9 @@ from importers import cover
 from importers.classify import is_form_11k, not_a_plan_filing
 from importers.errors import ParseError
 from importers.notes import Prose, notes_events
-from importers.schedules import find_schedule, schedule_end, schedule_g_events, schedule_h_events
+from importers.parts import View, find_schedule, find_statement, schedule_date, schedule_end, schedule_tables
+from importers.plaintext import read_text
+from importers.schedules import schedule_g_events, schedule_h_events
 from importers.sections import (
     AUDIT_REPORT,
     NET_ASSETS,
@@ -30,15 +32,8 @@ from importers.sections import (
     is_title,
 )
 from importers.stamp import Stamp
-from importers.statements import (
-    Statement,
-    changes_events,
-    find_changes,
-    find_net_assets,
-    net_assets_events,
-    unreadable_net_assets,
-)
-from importers.text import Line, decode, find_dates, squash, year_end
+from importers.statements import Read, Statement, changes_events, net_assets_events
+from importers.text import Line, find_dates, squash, year_end
 
 MAX_FIGURE = Decimal(10) ** 12
 """No plan's figure reaches a trillion; the largest 401(k) plans hold under $100 billion."""
@@ -50,12 +45,7 @@ _AFTER_NOTES = re.compile(f"{SIGNATURES.pattern}|{OTHER_PART.pattern}|{AUDIT_REP
 
 def parse_document(name: str, data: bytes) -> ImportResult:
     """Parse one document. Never raises: a document that cannot be read is Rejected."""
-    try:
-        return _parse(name, data)
-    except ParseError as e:
-        return Rejected(document=name, reason=e.reason, line=e.line)
-    except Exception as e:  # noqa: BLE001 - the last resort the contract asks for
-        return Rejected(document=name, reason=f"internal parser error: {type(e).__name__}: {e}")
+    return read_document(name, data)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +55,7 @@ class _Segment:
     start: int
     end: int
     title: Line | None  # the plan's name printed above its statements
-    net_assets: Statement
+    heading: int  # its statement of net assets' heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +72,31 @@ class _Filing:
     plan_names: frozenset[str]  # normalised, to recognise the name repeated as page furniture
 
 
-def _parse(name: str, data: bytes) -> ImportResult:
-    lines = decode(data)
-    segments = _segments(lines)
+@dataclass(frozen=True, slots=True)
+class PlanReading:
+    """How one plan's statements were read: each row's role, for `--explain`."""
+
+    plan: str
+    net_assets: Read
+    changes: Read
+
+
+def read_document(name: str, data: bytes) -> tuple[ImportResult, list[PlanReading]]:
+    """The import result and how its statements were read. Never raises."""
+    readings: list[PlanReading] = []
+    try:
+        return _parse(name, data, readings), readings
+    except ParseError as e:
+        return Rejected(document=name, reason=e.reason, line=e.line), readings
+    except Exception as e:  # noqa: BLE001 - the last resort the contract asks for
+        return Rejected(document=name, reason=f"internal parser error: {type(e).__name__}: {e}"), readings
+
+
+def _parse(name: str, data: bytes, readings: list[PlanReading]) -> ImportResult:
+    view = View.of(read_text(name, data))
+    lines = view.lines
+    segments = _segments(view)
     if not segments:
-        unreadable = unreadable_net_assets(lines)
-        if unreadable is not None:
-            raise ParseError("statement of net assets: cannot read its columns (no year headings over the figures)", unreadable)
         if is_form_11k(lines):
             raise ParseError(
                 "Form 11-K without a statement of net assets available for benefits "
@@ -110,27 +118,35 @@ def _parse(name: str, data: bytes) -> ImportResult:
             normalise_name(n) for n in [*(c.text for c in cover_names), *(s.title.text for s in segments if s.title)]
         ),
     )
-    plans = [_plan_batch(lines, segment, filing, len(segments)) for segment in segments]
+    plans = [_plan_batch(view, segment, filing, len(segments), readings) for segment in segments]
     return FilingBatch(document=name, digest=filing.digest, filing_id=filing_id(filing.digest), plans=plans)
 
 
-def _plan_batch(lines: Sequence[Line], segment: _Segment, filing: _Filing, plans: int) -> PlanBatch:
-    na = segment.net_assets
-    changes = find_changes(lines, na.body, segment.end) or find_changes(lines, segment.start, na.heading)
-    fye = filing.fiscal.value if filing.fiscal else _fiscal_year_end(lines, na, changes)
+def _plan_batch(view: View, segment: _Segment, filing: _Filing, plans: int, readings: list[PlanReading]) -> PlanBatch:
+    lines = view.lines
+    found = find_statement(view, "net_assets", segment.heading, segment.end, filing.plan_names)
+    assert found is not None  # the segment was made from it
+    _, na, na_end = found
+    na.check(lambda r: "net assets" in r.caption.lower() or "plan equity" in r.caption.lower())
+    changes = find_statement(view, "changes", na_end, segment.end, filing.plan_names) or find_statement(
+        view, "changes", segment.start, segment.heading, filing.plan_names
+    )
+    if changes is None:
+        raise ParseError("no statement of changes in net assets available for benefits", lines[na_end - 1].no)
+    fye = filing.fiscal.value if filing.fiscal else _fiscal_year_end(view, na, changes)
     fid = filing_id(filing.digest)
     stamp = Stamp(fid, filing.date_signed or fye, fye)
     named = _name_of(segment, filing.cover_names, plans)
-    plan_name, name_line = (named.text, named.line) if named else ("", lines[na.heading])
+    plan_name, name_line = (named.text, named.line) if named else ("", lines[segment.heading])
     ein, number = cover.plan_numbers(lines[segment.start : segment.end] if plans > 1 else lines)
     if not plan_name and not ein:
-        raise ParseError("cannot tell which plan the statements are for: no plan name", lines[na.heading].no)
+        raise ParseError("cannot tell which plan the statements are for: no plan name", lines[segment.heading].no)
     events: list[ev.PlanEvent] = [
         ev.PlanIdentified(
             **stamp.common("cover", name_line, fye), name=plan_name, sponsor=filing.sponsor, ein=ein, plan_number=number
         ),
         ev.FilingReported(
-            **stamp.common("cover", filing.fiscal.line if filing.fiscal else lines[na.heading], fye),
+            **stamp.common("cover", filing.fiscal.line if filing.fiscal else lines[segment.heading], fye),
             filing_id=fid,
             form="11-K",
             document=filing.name,
@@ -142,7 +158,11 @@ def _plan_batch(lines: Sequence[Line], segment: _Segment, filing: _Filing, plans
             unit=na.unit,
         ),
     ]
-    events += _plan_events(lines, segment, changes, stamp, filing.plan_names)
+    na_read = net_assets_events(na, stamp)
+    changes_read = changes_events(changes[1], stamp)
+    readings.append(PlanReading(plan_name, na_read, changes_read))
+    events += na_read.events + changes_read.events
+    events += _notes_and_schedules(view, segment, max(na_end, changes[2]), stamp, filing.plan_names)
     _check_figures(events)
     return PlanBatch(plan=PlanRef(name=plan_name, sponsor=filing.sponsor, ein=ein, plan_number=number), events=events)
 
@@ -163,17 +183,11 @@ def _check_figures(events: Sequence[ev.PlanEvent]) -> None:
                 raise ParseError(f"{where} has fractions of a cent", event.provenance.line)
 
 
-def _plan_events(
-    lines: Sequence[Line], segment: _Segment, changes: Statement | None, stamp: Stamp, plan_names: frozenset[str]
-) -> list[ev.PlanEvent]:
-    events, na_end = net_assets_events(lines, segment.net_assets, stamp, plan_names)
-    if changes is None:
-        raise ParseError("no statement of changes in net assets available for benefits", lines[na_end - 1].no)
-    change_events, changes_end = changes_events(lines, changes, stamp, plan_names)
-    events += change_events
-    after = max(na_end, changes_end)
-    h = find_schedule(lines, SCHEDULE_H, after, segment.end)
-    g = find_schedule(lines, SCHEDULE_G, after, segment.end)
+def _notes_and_schedules(view: View, segment: _Segment, after: int, stamp: Stamp, plan_names: frozenset[str]) -> list[ev.PlanEvent]:
+    lines = view.lines
+    events: list[ev.PlanEvent] = []
+    h = find_schedule(view, SCHEDULE_H, after, segment.end)
+    g = find_schedule(view, SCHEDULE_G, after, segment.end)
     notes_start = find_heading(lines, NOTES, after, segment.end)
     prose = None
     if notes_start is not None:
@@ -185,9 +199,12 @@ def _plan_events(
         prose = Prose.of(lines[notes_start + 1 : notes_end], lambda line: _notes_furniture(line, plan_names))
         events += notes_events(prose, stamp)
     if h is not None:
-        events += schedule_h_events(lines, h, schedule_end(lines, h, segment.end, SCHEDULE_G), stamp, plan_names)
+        tables, _ = schedule_tables(view, h, schedule_end(view, h, segment.end, SCHEDULE_G))
+        as_of = schedule_date(view, h, stamp.fiscal_year_end)
+        events += schedule_h_events(tables, as_of, stamp, lambda text: _notes_furniture(Line(0, text, text), plan_names))
     if g is not None:
-        events += schedule_g_events(lines, g, schedule_end(lines, g, segment.end, SCHEDULE_H), stamp, prose)
+        tables, footnotes = schedule_tables(view, g, schedule_end(view, g, segment.end, SCHEDULE_H))
+        events += schedule_g_events(tables, footnotes, stamp, prose)
     return events
 
 
@@ -212,45 +229,50 @@ def _notes_furniture(line: Line, plan_names: frozenset[str]) -> bool:
     return is_title(line, plan_names) or is_heading(line, NOTES)
 
 
-def _segments(lines: Sequence[Line]) -> list[_Segment]:
+def _segments(view: View) -> list[_Segment]:
     """One segment per plan: statements under a different plan name start a new one."""
-    found: list[tuple[Statement, Line | None]] = []
+    lines = view.lines
+    found: list[tuple[int, Line | None]] = []
     pos = 0
-    while (st := find_net_assets(lines, pos, len(lines))) is not None:
-        found.append((st, _title_above(lines, st.heading)))
-        pos = st.body
+    while (st := find_statement(view, "net_assets", pos, len(lines), frozenset())) is not None:
+        heading, _, end = st
+        found.append((heading, _title_above(lines, heading)))
+        pos = end
     segments: list[_Segment] = []
-    for st, title in found:
+    for heading, title in found:
         key = normalise_name(title.text) if title else ""
         previous = segments[-1] if segments else None
         if previous and (not key or key == normalise_name(previous.title.text if previous.title else "")):
             continue
-        start = title.no - 1 if title else st.heading
+        start = lines.index(title) if title else heading
         if previous:
-            segments[-1] = _Segment(previous.start, start, previous.title, previous.net_assets)
-        segments.append(_Segment(start, len(lines), title, st))
+            segments[-1] = _Segment(previous.start, start, previous.title, previous.heading)
+        segments.append(_Segment(start, len(lines), title, heading))
     if segments:
         first = segments[0]
-        segments[0] = _Segment(0, first.end, first.title, first.net_assets)
+        segments[0] = _Segment(0, first.end, first.title, first.heading)
     return segments
 
 
 def _title_above(lines: Sequence[Line], heading: int) -> Line | None:
     for line in reversed(lines[max(0, heading - _TITLE_WINDOW) : heading]):
         if line.page_break:
+            if _PLAN_WORD.search(line.text) and not NET_ASSETS.match(line.stripped):
+                return line
             break
         if _PLAN_WORD.search(line.text) and not NET_ASSETS.match(line.stripped) and not cover.names_plan_number(line.text):
             return line
     return None
 
 
-def _fiscal_year_end(lines: Sequence[Line], na: Statement, changes: Statement | None) -> date:
+def _fiscal_year_end(view: View, na: Statement, changes: tuple[int, Statement, int]) -> date:
     """Without a cover page: the date the statement of changes is for, else the later column."""
-    window = " ".join(line.text for line in lines[changes.heading : changes.heading + 4]) if changes else ""
+    heading = changes[0]
+    window = " ".join(line.text for line in view.lines[heading : heading + 4])
     dates = find_dates(window)
     if dates:
         return dates[0][2]
-    years = [c.year for c in na.columns]
+    years = [int(y) for h in na.tables[0].headings for y in re.findall(r"\b(?:19|20)\d{2}\b", h)]
     if not years:
-        raise ParseError("cannot tell the fiscal year: no date on the cover or the statements", lines[na.heading].no)
+        raise ParseError("cannot tell the fiscal year: no date on the cover or the statements", na.title.line)
     return year_end(max(years), date(2000, 12, 31))

@@ -16,45 +16,22 @@ from decimal import Decimal
 from ledger import events as ev
 
 from importers.errors import ParseError
+from importers.model import Figure, Row, Source, Table
 from importers.notes import Prose
 from importers.sections import (
-    AUDIT_REPORT,
-    NET_ASSETS,
-    NOTES,
-    OTHER_PART,
     SCHEDULE_H,
-    SIGNATURES,
-    following,
-    is_heading,
-    is_title,
 )
 from importers.stamp import Stamp
 from importers.text import (
-    Figure,
     Line,
     cell_amount,
-    find_dates,
     first_date,
-    is_page_number,
-    is_rule,
-    rule_segments,
     squash,
-    trailing_figures,
 )
 
-_HEADER_WINDOW = 15
 _MARKER = re.compile(r"\(([a-l])\)")
-_HEADER_WORD = re.compile(
-    r"identity|issuer|borrower|lessor|similar\s+party|description|current|\bvalue\b|\bcost\b|relationship|"
-    r"party\s+involved|amount\s+loaned|maturity\s+date",
-    re.IGNORECASE,
-)
 _FOOTNOTE = re.compile(r"^\s*(?:\*+|\([a-z]\)|\*\*?\s*\w)\s*.*\b(?:denotes|party.in.interest|participant.directed|not\s+required|cost\b)", re.IGNORECASE)
-_OTHER_SCHEDULE = re.compile(r"line\s+4\s*j|reportable\s+transactions|line\s+4\s*a\b|schedule\s+h\s*,?\s*line\s+4\s*[a-hj-z]\b", re.IGNORECASE)
-_THOUSANDS = re.compile(r"\d,\d{3}")
 _SHARES = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s+(?:shares|units)\b", re.IGNORECASE)
-_CELL = re.compile(r"\S+(?: \S+)*")
-_TAG_COLUMN = re.compile(r"<[SC]>", re.IGNORECASE)
 _RATE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b)", re.IGNORECASE)
 _LOAN_DATE = re.compile(r"(?:dated|date\s+of\s+(?:the\s+)?loan|loaned\s+on|made\s+on|beginning)\s*:?\s*", re.IGNORECASE)
 _MATURITY = re.compile(r"maturity(?:\s+date)?(?:\s+of)?\s*:?\s*", re.IGNORECASE)
@@ -64,78 +41,41 @@ _REPAID = re.compile(
 _DEEMED = re.compile(r"deemed\s+loan|lending\s+of|loan\b.*(?:remit|late|timely|contribution)", re.IGNORECASE)
 
 
-def _is_header(line: Line) -> bool:
-    if _THOUSANDS.search(line.text):
-        return False
-    return bool(_MARKER.search(line.text)) or len(_HEADER_WORD.findall(line.text)) >= 2
-
-
-def _is_stop(line: Line) -> bool:
-    return (
-        any(is_heading(line, p) for p in (NOTES, NET_ASSETS, AUDIT_REPORT, SIGNATURES, OTHER_PART))
-        or is_heading(line, _OTHER_SCHEDULE, anywhere=True)
-    )
-
-
-def find_schedule(lines: Sequence[Line], pattern: re.Pattern[str], start: int, stop: int) -> int | None:
-    """A schedule's heading, confirmed by the table headings that follow it."""
-    for i in range(start, stop):
-        if is_heading(lines[i], pattern, anywhere=True) and any(_is_header(x) for x in following(lines, i, _HEADER_WINDOW)):
-            return i
-    return None
-
-
-def schedule_end(lines: Sequence[Line], start: int, stop: int, other: re.Pattern[str]) -> int:
-    """Where a schedule ends: the next part of the filing, or the other schedule."""
-    for i in range(start + 1, stop):
-        if _is_stop(lines[i]) or is_heading(lines[i], other, anywhere=True):
-            return i
-    return stop
-
-
-def _schedule_date(lines: Sequence[Line], heading: int, default: date) -> date:
-    window = " ".join(line.text for line in lines[heading : heading + 4])
-    return next((d for _, _, d in find_dates(window) if (d.month, d.day) == (default.month, default.day)), default)
-
-
 # -- Schedule H, line 4i ------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Layout:
-    """Where a Schedule H table's columns start, from its headings."""
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """Which of a Schedule H table's cells is which, from its headings."""
 
-    description: int | None = None
-    value: int | None = None
-    cost: int | None = None
+    party: int | None
+    issuer: int
+    description: int | None
+    cost: int | None
+    value: int | None
+    heading: str  # the value column's heading as printed
 
-    def learn(self, line: Line) -> None:
-        text = line.text.lower()
-        for m in _MARKER.finditer(text):
-            after = text[m.end() : m.end() + 20]
-            if m.group(1) == "c" or after.strip().startswith("description"):
-                self.description = _min(self.description, m.start())
-            elif "cost" in after:
-                self.cost = _min(self.cost, m.start())
-            elif m.group(1) in "de" and re.match(r"\s*(?:current|value|fair)", after):
-                self.value = _min(self.value, m.start())
-        for word, attr in (("description", "description"), ("cost", "cost"), ("current", "value")):
-            pos = text.find(word)
-            if pos >= 0 and getattr(self, attr) is None:
-                setattr(self, attr, pos)
-        if self.value is None and (pos := text.rfind("value")) >= 0:
-            self.value = pos
+    @classmethod
+    def of(cls, table: Table) -> _Columns:
+        headings = [h.lower() for h in table.headings]
+        figures = [k for k in range(len(headings)) if any(r.figures[k] for r in table.rows)]
+        words = [k for k in range(len(headings)) if k not in figures]
 
-    def heading_of_value(self, header: Sequence[Line]) -> str:
-        """The value column's heading as printed, e.g. 'Current Value' (markers dropped)."""
-        if self.value is None:
-            return ""
-        words = " ".join(line.text[max(0, self.value - 2) :] for line in header)
-        return squash(_MARKER.sub(" ", words))[:60]
+        def find(pattern: str, among: list[int]) -> int | None:
+            return next((k for k in among if re.search(pattern, headings[k])), None)
 
-
-def _min(a: int | None, b: int) -> int:
-    return b if a is None else min(a, b)
+        value = find(r"current|value|\(e\)", figures) if figures else None
+        if value is None and figures:
+            value = figures[-1]
+        cost = find(r"cost|\(d\)", [k for k in figures if k != value])
+        party = find(r"^\(a\)$|^$", words) if len(words) >= 3 else None
+        issuer = find(r"identity|issuer|borrower|\(b\)", [k for k in words if k != party])
+        if issuer is None:
+            issuer = next((k for k in words if k != party), 0)
+        description = find(r"descript|\(c\)", [k for k in words if k not in (party, issuer)])
+        if description is None:
+            description = next((k for k in words if k > issuer), None)
+        return cls(party, issuer, description, cost, value, _MARKER.sub(" ", table.headings[value]).strip() if value is not None else "")
 
 
 @dataclass(slots=True)
@@ -144,45 +84,59 @@ class _Holding:
     issuer: list[str] = field(default_factory=list)
     description: list[str] = field(default_factory=list)
     value: Figure | None = None
-    value_line: Line | None = None
+    value_row: Row | None = None
     cost: Figure | None = None
-    fresh: bool = True  # started after a blank line or with a party-in-interest mark
+    fresh: bool = True  # started after a gap or with a party-in-interest mark
 
 
-def schedule_h_events(
-    lines: Sequence[Line], heading: int, end: int, stamp: Stamp, plan_names: frozenset[str]
-) -> list[ev.PlanEvent]:
-    as_of = _schedule_date(lines, heading, stamp.fiscal_year_end)
-    layout = _Layout()
-    header = [line for line in lines[heading + 1 : end] if _is_header(line)]
-    for line in header:
-        layout.learn(line)
-    first_block = [line for line in header if line.no - header[0].no < 6] if header else []
+def schedule_h_events(tables: Sequence[Table], as_of: date, stamp: Stamp, is_furniture) -> list[ev.PlanEvent]:
     holdings: list[_Holding] = []
-    current: _Holding | None = None
-    separated = True
-    for line in lines[heading + 1 : end]:
-        if line.blank or line.page_break or is_rule(line.text) or is_page_number(line):
-            separated = True
-            continue
-        if _is_header(line) or _FOOTNOTE.match(line.text) or is_title(line, plan_names) or _is_schedule_title(line):
-            separated = True
-            continue
-        party, issuer, description, value, cost = _split(line, layout)
-        starts_row = current is None or party or (separated and bool(issuer)) or (current.value is not None and bool(issuer))
-        if starts_row:
-            current = _Holding(party=party, fresh=separated or party)
-            holdings.append(current)
-        current.issuer += issuer
-        current.description += description
-        if value is not None and current.value is None:
-            current.value, current.value_line, current.cost = value, line, cost
-        separated = False
-    return _holding_events(_merge_broken(holdings), as_of, stamp, layout.heading_of_value(first_block))
+    heading = ""
+    for table in tables:
+        cols = _Columns.of(table)
+        heading = heading or cols.heading
+        current: _Holding | None = None
+        for row in table.rows:
+            if row.problem:
+                raise ParseError(f"Schedule H line 4i: {row.problem}", row.source.line)
+            text = " ".join(c for k, c in enumerate(row.cells) if c and row.figures[k] is None)
+            if not row.has_figures and (is_furniture(text) or _FOOTNOTE.match(text) or _is_schedule_title(text)):
+                continue
+            party, issuer, description = _texts(row, cols)
+            value = row.figures[cols.value] if cols.value is not None else None
+            cost = row.figures[cols.cost] if cols.cost is not None else None
+            if value is None and cost is not None:
+                value, cost = cost, None
+            starts = current is None or party or (row.after_gap and bool(issuer)) or (current.value is not None and bool(issuer))
+            if starts:
+                current = _Holding(party=party, fresh=row.after_gap or party)
+                holdings.append(current)
+            current.issuer += issuer
+            current.description += description
+            if value is not None and current.value is None:
+                current.value, current.value_row, current.cost = value, row, cost
+    return _holding_events(_merge_broken(holdings), as_of, stamp, heading)
 
 
-def _is_schedule_title(line: Line) -> bool:
-    text = line.stripped.lower()
+def _texts(row: Row, cols: _Columns) -> tuple[bool, list[str], list[str]]:
+    """(party in interest, issuer words, description words) of a row."""
+    cells = [c if row.figures[k] is None else "" for k, c in enumerate(row.cells)]
+    party = False
+    if cols.party is not None and cols.party != cols.issuer and cells[cols.party].strip().startswith("*"):
+        party = True
+        cells[cols.party] = cells[cols.party].lstrip("* ")
+    issuer = cells[cols.issuer]
+    if issuer.startswith("*"):
+        party, issuer = True, issuer.lstrip("* ")
+    description = cells[cols.description] if cols.description is not None else ""
+    extra = [c for k, c in enumerate(cells) if c and k not in (cols.party, cols.issuer, cols.description)]
+    if cols.party is not None and cols.party not in (cols.issuer, cols.description) and cells[cols.party]:
+        issuer = f"{cells[cols.party]} {issuer}".strip()
+    return party, [issuer] if issuer else [], [t for t in [description, *extra] if t]
+
+
+def _is_schedule_title(text: str) -> bool:
+    text = text.strip().lower()
     return bool(
         SCHEDULE_H.search(text)
         or re.match(r"^schedule\s+[0-9ivx]+$", text)
@@ -191,39 +145,8 @@ def _is_schedule_title(line: Line) -> bool:
     )
 
 
-def _split(line: Line, layout: _Layout) -> tuple[bool, list[str], list[str], Figure | None, Figure | None]:
-    try:
-        _, figures = trailing_figures(line.text, limit=2)
-    except ParseError as e:
-        raise e.at(line.no, "Schedule H line 4i") from None
-    value = cost = None
-    if figures and (layout.value is None or figures[-1].end > layout.value - 2):
-        value = figures[-1]
-        if len(figures) == 2 and layout.cost is not None and figures[0].end > layout.cost - 2:
-            cost = figures[0]
-    cut = (cost or value).start if value else len(line.text)
-    party = False
-    issuer: list[str] = []
-    description: list[str] = []
-    for m in _CELL.finditer(line.text[:cut]):
-        text, start = m.group(), m.start()
-        if text.startswith("*") and not issuer and not description and start < (layout.description or 99):
-            party = True
-            text = text.lstrip("*").strip()
-            start = m.start() + len(m.group()) - len(text)
-            if not text:
-                continue
-        if layout.cost is not None and start >= layout.cost - 2:
-            continue
-        if layout.description is not None and start >= layout.description - 3 or (layout.description is None and issuer):
-            description.append(text)
-        else:
-            issuer.append(text)
-    return party, issuer, description, value, cost
-
-
 def _merge_broken(holdings: list[_Holding]) -> list[_Holding]:
-    """A row without a value that directly continued the row above (no blank line, no mark)
+    """A row without a value that directly continued the row above (no gap, no mark)
     is that row's wrapped text; any other row without a value is a group heading."""
     out: list[_Holding] = []
     for h in holdings:
@@ -241,15 +164,15 @@ def _holding_events(holdings: list[_Holding], as_of: date, stamp: Stamp, column:
     for h in holdings:
         issuer = squash(" ".join(h.issuer))
         description = squash(" ".join(h.description))
-        if h.value is None or h.value_line is None:
+        if h.value is None or h.value_row is None:
             category = (issuer or description).rstrip(":-").strip()
             continue
-        common = stamp.common("schedule_h_4i", h.value_line, as_of, column)
+        common = stamp.common("schedule_h_4i", h.value_row.source, as_of, column)
         label = issuer or description
-        if label.lower().startswith("total"):
+        if label.lower().startswith("total") or not label:
             events.append(ev.TotalReported(**common, amount=h.value.value, label=label, total="total_investments"))
             continue
-        shares = _SHARES.search(description)
+        shares = _SHARES.search(description) or _SHARES.search(issuer)
         events.append(
             ev.HoldingReported(
                 **common,
@@ -272,69 +195,29 @@ def _holding_events(holdings: list[_Holding], as_of: date, stamp: Stamp, column:
 @dataclass(slots=True)
 class _Transaction:
     cells: list[list[str]]
-    figure_lines: dict[int, Line]
+    figure_rows: dict[int, Source]
 
 
 def schedule_g_events(
-    lines: Sequence[Line], heading: int, end: int, stamp: Stamp, notes: Prose | None
+    tables: Sequence[Table], footnotes: Sequence[Line], stamp: Stamp, notes: Prose | None
 ) -> list[ev.PlanEvent]:
-    first = next((i for i in range(heading + 1, min(end, heading + 1 + 3 * _HEADER_WINDOW)) if _is_header(lines[i])), None)
-    if first is None:
-        return []
-    body = first
-    while body < end and not (is_rule(lines[body].text) or _TAG_COLUMN.search(lines[body].raw) or _has_amount(lines[body])):
-        body += 1
-    header_rows = [i for i in range(first, body) if not lines[i].blank]
-    starts = _g_columns(lines, header_rows, body)
-    headings = [
-        squash(" ".join(lines[i].text[a:b] for i in header_rows))
-        for a, b in zip(starts, [*starts[1:], 10_000], strict=True)
-    ]
-    rows: list[_Transaction] = []
-    footnotes: list[Line] = []
-    current: _Transaction | None = None
-    for line in lines[body:end]:
-        if is_rule(line.text) or is_page_number(line):
-            continue
-        if line.blank or line.page_break:
-            if current is not None:
-                current = None
-            continue
-        if footnotes or re.match(r"^\s*\([a-z]\)\s", line.text) or "</TABLE>" in line.raw.upper():
-            footnotes.append(line)
-            continue
-        if current is None:
-            current = _Transaction([[] for _ in starts], {})
-            rows.append(current)
-        for m in _CELL.finditer(line.text):
-            col = max((k for k, s in enumerate(starts) if s <= m.start() + 2), default=0)
-            current.cells[col].append(m.group())
-            if cell_amount(m.group()) is not None:
-                current.figure_lines.setdefault(col, line)
+    """Each transaction is a group of rows set apart by gaps; footnotes are the lines after the table."""
     events: list[ev.PlanEvent] = []
-    for row in rows:
-        events.extend(_transaction_events(row, headings, stamp, footnotes, notes))
+    for table in tables:
+        rows: list[_Transaction] = []
+        current: _Transaction | None = None
+        for row in table.rows:
+            if current is None or row.after_gap:
+                current = _Transaction([[] for _ in row.cells], {})
+                rows.append(current)
+            for k, cell in enumerate(row.cells):
+                if cell:
+                    current.cells[k].append(cell)
+                    if row.figures[k] is not None:
+                        current.figure_rows.setdefault(k, row.source)
+        for transaction in rows:
+            events.extend(_transaction_events(transaction, list(table.headings), stamp, footnotes, notes))
     return events
-
-
-def _has_amount(line: Line) -> bool:
-    return any(
-        cell_amount(m.group()) is not None and ("$" in m.group() or _THOUSANDS.search(m.group()))
-        for m in _CELL.finditer(line.text)
-    )
-
-
-def _g_columns(lines: Sequence[Line], header_rows: list[int], body: int) -> list[int]:
-    """Column starts: the underline under the headings, else the EDGAR <S>/<C> tags, else
-    where the widest heading line's words start."""
-    if is_rule(lines[body].text):
-        return [a for a, _ in rule_segments(lines[body].text)]
-    for line in lines[body : body + 3]:
-        tags = [m.start() for m in _TAG_COLUMN.finditer(line.raw.expandtabs(8))]
-        if len(tags) >= 3:
-            return tags
-    widest = max((lines[i] for i in header_rows), key=lambda x: len(_CELL.findall(x.text)))
-    return [m.start() for m in _CELL.finditer(widest.text)]
 
 
 def _transaction_events(
@@ -352,7 +235,7 @@ def _transaction_events(
     description = texts[words[-1]] if len(words) > 1 else ""
     principal = amounts.get(principal_col) if principal_col is not None else None
     interest = amounts.get(interest_col) if interest_col is not None else None
-    line = row.figure_lines[principal_col if principal_col is not None else interest_col]
+    line = row.figure_rows[principal_col if principal_col is not None else interest_col]
     column = headings[principal_col] if principal_col is not None else ""
     if principal is None or not _DEEMED.search(description):
         return [
@@ -404,7 +287,7 @@ def _date_after(pattern: re.Pattern[str], text: str) -> tuple[int, date] | None:
     return None
 
 
-def _repayment(row_line: Line, description: str, footnotes: list[Line], notes: Prose | None) -> tuple[date, Line, ev.Section] | None:
+def _repayment(row_line: Source, description: str, footnotes: list[Line], notes: Prose | None) -> tuple[date, Source | Line, ev.Section] | None:
     """When the loan was repaid: said in the row, a footnote under the table, or the notes."""
     if found := _date_after(_REPAID, description):
         return found[1], row_line, "schedule_g_iii"

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from ledger.events import Provenance, Section, Unit
 
+from importers.model import Source
 from importers.text import Line, year_end
 
 
@@ -25,12 +26,11 @@ class Stamp:
     def period_start(self) -> date:
         return self.prior_year_end + timedelta(days=1)
 
-    def provenance(self, section: Section, line: Line, column: str = "", unit: Unit = "dollars") -> Provenance:
-        return Provenance(
-            filing_id=self.filing_id, section=section, line=line.no, text=line.raw, column=column, unit=unit
-        )
+    def provenance(self, section: Section, at: Source | Line, column: str = "", unit: Unit = "dollars") -> Provenance:
+        line, text = (at.line, at.text) if isinstance(at, Source) else (at.no, at.raw)
+        return Provenance(filing_id=self.filing_id, section=section, line=line, text=text, column=column, unit=unit)
 
-    def common(self, section: Section, line: Line, as_of: date, column: str = "", unit: Unit = "dollars") -> dict:
+    def common(self, section: Section, line: Source | Line, as_of: date, column: str = "", unit: Unit = "dollars") -> dict:
         """The keyword arguments every PlanEvent needs."""
         return {
             "as_of": as_of,

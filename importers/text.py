@@ -171,6 +171,8 @@ def trailing_figures(text: str, limit: int = 4) -> tuple[str, list[Figure]]:
     while tokens and len(figures) < limit:
         start, end, token = tokens[-1]
         value = parse_amount(token)
+        if value is None and _FOOTNOTE.search(token) and any(c.isdigit() for c in token):
+            value = parse_amount(_FOOTNOTE.sub("", token))  # '$3,430(a)': a figure with its footnote mark
         if value is None:
             break
         figures.append(Figure(value, start, _digit_end(start, token), token))

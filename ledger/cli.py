@@ -126,6 +126,41 @@ def import_(
         raise typer.Exit(1)
 
 
+@app.command()
+def explain(
+    path: Annotated[Path, typer.Argument(help="one filing")],
+    format: FormatOption = Format.table,
+) -> None:
+    """How one filing's statements are read, row by row: each row's role (heading, item,
+    total), the event it becomes, what each total adds up and whether it foots. Writes nothing."""
+    from importers import MAX_BYTES
+    from importers.explain import explain_document
+
+    if not path.is_file():
+        raise UserError(f"no such file: {path}")
+    if path.stat().st_size > MAX_BYTES:
+        raise UserError(f"{path}: document too large (limit {MAX_BYTES:,} bytes)")
+    explanation = explain_document(str(path), path.read_bytes())
+    if format is Format.json:
+        emit_json(msgspec.to_builtins(explanation))
+        return
+    if explanation.status != "imported":
+        where = f":{explanation.line}" if explanation.line else ""
+        out.print(f"{path}{where}: {explanation.status}: {explanation.reason}")
+        return
+    for st in explanation.statements:
+        title = f"{st.plan}: {st.statement.replace('_', ' ')} (line {st.line})"
+        table = Table(title=title, caption="; ".join(st.readings), show_lines=False)
+        for column, justify in (("line", "right"), ("caption", "left"), ("figures", "right"),
+                                ("role", "left"), ("event", "left"), ("arithmetic", "left")):
+            table.add_column(column, justify=justify, overflow="fold")
+        for row in st.rows:
+            table.add_row(str(row.line), row.caption, "  ".join(row.figures), row.role, row.event, row.detail)
+        out.print(table)
+        for text in st.unplaced:
+            out.print(f"[yellow]not placed:[/yellow] {text}")
+
+
 def with_progress(reports, total: int):
     """A progress bar on a terminal, when there are enough documents to wait for."""
     if total < 10 or not err.is_terminal:

@@ -706,7 +706,7 @@ def batch(filing: Filing) -> FilingBatch:
 
 
 def plan_events(filing: Filing, index: int) -> list[ev.PlanEvent]:
-    return batch(filing).plans[index].events
+    return [e for e in batch(filing).plans[index].events if not isinstance(e, ev.StatementRead)]
 
 
 def caption(label: str) -> str:
