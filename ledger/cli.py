@@ -463,7 +463,7 @@ def replay_rows(state) -> dict[str, Any]:
         ]
         components += [
             {"component": kind, "name": "", "investment": "", "amount": str(getattr(latest.statement, kind))}
-            for kind in ("cash", "receivables", "liabilities")
+            for kind in ("cash", "receivables", "liabilities", "adjustments")
         ]
     return {
         "plan_id": str(state.plan_id),
