@@ -53,7 +53,9 @@ CREATE TABLE IF NOT EXISTS findings (
     unit VARCHAR NOT NULL,
     filings VARCHAR[] NOT NULL,
     sources JSON NOT NULL,
-    detail VARCHAR NOT NULL
+    detail VARCHAR NOT NULL,
+    reading VARCHAR NOT NULL,  -- firm, or unsure: a line it rests on sits in a column read by choice or with rows unplaced
+    reading_reason VARCHAR NOT NULL
 );
 
 CREATE OR REPLACE MACRO filings_known(k) AS TABLE
@@ -334,3 +336,21 @@ CREATE OR REPLACE MACRO loans_known(k) AS TABLE
     FROM notes n FULL JOIN held h ON h.plan_id = n.plan_id AND h.as_of = n.as_of;
 
 CREATE OR REPLACE VIEW loans AS SELECT * FROM loans_known(DATE '9999-12-31');
+
+
+-- How the reader read each statement column (one StatementRead per column): every figure of the
+-- column rests on it, so a finding resting on an unsure reading may be the reader's, not the filing's.
+CREATE OR REPLACE MACRO readings_known(k) AS TABLE
+    SELECT plan_id, filing_id, document, attributes ->> 'statement' AS statement,
+           attributes ->> 'column' AS column_label, as_of AS column_date,
+           attributes ->> 'reading' AS reading,
+           CAST(attributes ->> 'totals' AS INTEGER) AS totals,
+           CAST(attributes ->> 'failing' AS INTEGER) AS failing,
+           CAST(attributes ->> 'alternatives' AS INTEGER) AS alternatives,
+           CAST(attributes -> 'unplaced' AS VARCHAR[]) AS unplaced,
+           reading = 'chosen' OR len(unplaced) > 0 AS unsure,
+           line, text, known_at
+    FROM events
+    WHERE type = 'StatementRead' AND known_at <= k;
+
+CREATE OR REPLACE VIEW readings AS SELECT * FROM readings_known(DATE '9999-12-31');
