@@ -310,9 +310,9 @@ def audit(
     """Replay the events and check every identity: footing, roll-forward, continuity,
     Schedule H, and the notes against the statements.
 
-    Findings resting on a statement column the importer read unsurely (a structure chosen among
-    several that foot, or rows it could not place) are listed apart as unsure: they may be the
-    reader's, not the filing's."""
+    Findings resting on a statement column the importer read unsurely (a
+    structure chosen among several that foot, or rows it could not place)
+    are listed apart as unsure: they may be the reader's, not the filing's."""
     from ledger.verify import chain_head
     from projections.audit import audit as run_audit
     from projections.audit import audited_positions
