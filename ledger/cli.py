@@ -222,9 +222,16 @@ def event_row(event: ev.PlanEvent) -> dict[str, Any]:
     }
 
 
+UNSURE = "Unsure findings: they may be the reader's, not the filing's"
+UNSURE_CAPTION = (
+    "The reader was unsure how it read a statement these rest on (structure chosen among several that foot, "
+    "or rows not placed): each may be the reader's mistake, not the filing's. --strict does not fail on them."
+)
+
 TABLE_COLUMNS = {
     "Balances": ("plan", "year_end", "opening", "replayed", "reported", "difference", "reported_in"),
     "Findings": ("plan", "check", "as_of", "subject", "expected", "actual", "difference", "source"),
+    UNSURE: ("plan", "check", "as_of", "subject", "expected", "actual", "difference", "source", "reading_reason"),
     "Replay": ("year_end", "opening", "replayed", "reported", "difference"),
     "Components": ("component", "name", "amount"),
     "Import": ("document", "status", "plans", "fiscal_year_end", "events", "reason"),
@@ -240,7 +247,7 @@ NUMERIC_COLUMNS = frozenset(
 MONEY_COLUMNS = frozenset({"amount", "expected", "actual", "difference", "opening", "replayed", "reported"})
 
 
-def emit(rows: list[dict[str, Any]], format: Format, title: str) -> None:
+def emit(rows: list[dict[str, Any]], format: Format, title: str, caption: str | None = None) -> None:
     if format is Format.json:
         emit_json(rows)
         return
@@ -248,7 +255,7 @@ def emit(rows: list[dict[str, Any]], format: Format, title: str) -> None:
         out.print(f"[dim]no {title.lower()}[/dim]")
         return
     columns = TABLE_COLUMNS.get(title) or tuple(rows[0])
-    table = Table(title=title, show_lines=False)
+    table = Table(title=title, caption=caption, show_lines=False)
     for column in columns:
         table.add_column(column, justify="right" if column in NUMERIC_COLUMNS else "left")
     for row in rows:
@@ -330,10 +337,17 @@ def audit(
     year: Annotated[int | None, typer.Option("--year", help="only year ends in this year")] = None,
     known_at: KnownAtOption = None,
     format: FormatOption = Format.table,
-    strict: Annotated[bool, typer.Option("--strict", help="exit status 1 when anything is found")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="exit status 1 when a firm finding is found (unsure ones are printed but do not fail)"),
+    ] = False,
 ) -> None:
     """Replay the events and check every identity: footing, roll-forward, continuity,
-    Schedule H, and the notes against the statements."""
+    Schedule H, and the notes against the statements.
+
+    Findings resting on a statement column the importer read unsurely (a
+    structure chosen among several that foot, or rows it could not place)
+    are listed apart as unsure: they may be the reader's, not the filing's."""
     from ledger.verify import chain_head
     from projections.audit import audit as run_audit
     from projections.audit import audited_positions
@@ -349,15 +363,20 @@ def audit(
     findings = [f.to_dict() for f in report.findings]
     for row in (*report.balances, *findings):
         row["plan"] = names.get(str(row["plan_id"]), "")
+    firm = [f for f in findings if f["reading"] == "firm"]
+    unsure = [f for f in findings if f["reading"] == "unsure"]
     if format is Format.json:
-        emit_json({"balances": report.balances, "findings": findings, "chains": chains})
+        counts = {"firm": len(firm), "unsure": len(unsure)}
+        emit_json({"balances": report.balances, "findings": firm + unsure, "counts": counts, "chains": chains})
     else:
         emit(report.balances, format, title="Balances")
-        emit(findings, format, title="Findings")
+        emit(firm, format, title="Findings")
+        if unsure:
+            emit(unsure, format, title=UNSURE, caption=UNSURE_CAPTION)
         for chain in chains:
             plain(f"chain head  {chain['plan_id']}  {chain['events']} events  {chain['chain_head']}")
-    err.print(f"{len(findings)} finding{'' if len(findings) == 1 else 's'}")
-    if strict and findings:
+    err.print(f"{len(firm)} firm finding{'' if len(firm) == 1 else 's'}, {len(unsure)} unsure")
+    if strict and firm:
         raise typer.Exit(1)
 
 
@@ -498,7 +517,7 @@ def replay_rows(state) -> dict[str, Any]:
         ]
         components += [
             {"component": kind, "name": "", "investment": "", "amount": str(getattr(latest.statement, kind))}
-            for kind in ("cash", "receivables", "liabilities")
+            for kind in ("cash", "receivables", "liabilities", "adjustments")
         ]
     return {
         "plan_id": str(state.plan_id),

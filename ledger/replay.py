@@ -44,13 +44,16 @@ def flow_kind(event: ev.Flow) -> str:
 
 @dataclass
 class Statement:
-    """One filing's column of the statement of net assets."""
+    """One filing's column of the statement of net assets. Receivables include participant loans
+    printed as notes receivable; `adjustments` (fair value to contract value) move net assets but
+    are no asset. Printed totals, such as net assets at fair value, are no component."""
 
     known_at: date
     holdings: dict[str, tuple[str, Decimal]] = field(default_factory=dict)
     cash: Decimal = Decimal(0)
     receivables: Decimal = Decimal(0)
     liabilities: Decimal = Decimal(0)
+    adjustments: Decimal = Decimal(0)
 
 
 @dataclass
@@ -91,6 +94,9 @@ class PlanState:
         return self.year_ends[-1] if self.year_ends else None
 
 
+COMPONENTS = (ev.HoldingReported, ev.CashReported, ev.ReceivableReported, ev.LiabilityReported, ev.ValueAdjustmentReported)
+
+
 def replay(events: Iterable[ev.PlanEvent], *, as_of: date | None = None, known_at: date | None = None) -> PlanState:
     state = PlanState()
     reported: dict[date, tuple[tuple, Decimal]] = {}
@@ -113,7 +119,7 @@ def replay(events: Iterable[ev.PlanEvent], *, as_of: date | None = None, known_a
                 reported[event.as_of] = (rank, event.amount)
         elif isinstance(event, ev.Flow) and section == "changes":
             flows[event.as_of][filing].append(event)
-        elif section == "net_assets" and isinstance(event, (ev.HoldingReported, ev.CashReported, ev.ReceivableReported, ev.LiabilityReported)):
+        elif section == "net_assets" and isinstance(event, COMPONENTS):
             column = statements[event.as_of].setdefault(filing, Statement(event.known_at))
             add_component(column, event)
     dates = sorted(set(reported) | set(flows))
@@ -144,5 +150,7 @@ def add_component(column: Statement, event: ev.Balance) -> None:
         column.cash += event.amount
     elif isinstance(event, ev.ReceivableReported):
         column.receivables += event.amount
+    elif isinstance(event, ev.ValueAdjustmentReported):
+        column.adjustments += event.amount
     else:
         column.liabilities += event.amount

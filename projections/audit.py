@@ -3,6 +3,10 @@
 The arithmetic checks are SQL macros (`audit.sql`) so DuckDB runs them over every plan at once;
 the ones that need judgement run here: the forfeiture account (approximate figures), deemed-loan
 interest (several conventions), and Schedule H lines that only failed to link by name.
+
+A finding is `unsure` when a line it rests on sits in a statement column the importer read by
+choice among structures that foot alike, or with rows it could not place: the disagreement may be
+the reader's, not the filing's. Such findings are kept and shown apart from the `firm` ones.
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ class Finding:
     detail: str
     sources: list[dict[str, Any]]
     unit: str = "dollars"
+    reading: str = "firm"  # or "unsure": see `reading_reason`
+    reading_reason: str = ""
 
     @property
     def difference(self) -> Decimal | None:
@@ -82,6 +88,8 @@ class Finding:
             "filings": self.filings,
             "sources": [{k: exact(v) for k, v in s.items()} for s in self.sources],
             "detail": self.detail,
+            "reading": self.reading,
+            "reading_reason": self.reading_reason,
         }
 
 
@@ -141,8 +149,9 @@ def findings(
         for row in records(connection, f"SELECT * FROM {macro}($k) ORDER BY plan_id, as_of", {"k": k})
         if wanted(row["plan_id"], row["as_of"])
     ]
-    lines = source_lines(connection, {i for row in rows for i in row["source_ids"]})
-    found = pair_unlinked_schedule_h([sql_finding(row, lines) for row in rows])
+    ids = {i for row in rows for i in row["source_ids"] if i is not None}
+    lines, unsure = source_lines(connection, ids), unsure_readings(connection, ids)
+    found = pair_unlinked_schedule_h([sql_finding(row, lines, unsure) for row in rows])
     found += [f for f in forfeiture_findings(connection, k) if wanted(f.plan_id, f.as_of)]
     found += [f for f in deemed_loan_findings(connection, k) if wanted(f.plan_id, f.as_of)]
     return sorted(found, key=Finding.key)
@@ -161,6 +170,53 @@ def source_lines(connection: duckdb.DuckDBPyConnection, ids: set[int]) -> dict[i
     return {row.pop("notification_id"): row for row in rows}
 
 
+UNSURE_READINGS = """
+    WITH lines AS (
+        SELECT notification_id, plan_id, filing_id, section, as_of FROM events WHERE notification_id IN (SELECT unnest($ids))
+    )
+    SELECT l.notification_id, r.document, r.statement, r.column_label, r.reading, r.alternatives, r.unplaced
+    FROM lines l
+    JOIN readings r ON r.plan_id = l.plan_id AND r.filing_id = l.filing_id AND r.statement = l.section
+         AND r.column_date = l.as_of
+    WHERE r.unsure
+"""
+
+
+@dataclass(frozen=True)
+class UnsureReading:
+    """A statement column the reader was not sure of: why, and which one."""
+
+    where: str  # document, statement, column
+    reason: str
+
+
+def unsure_readings(connection: duckdb.DuckDBPyConnection, ids: set[int]) -> dict[int, UnsureReading]:
+    """For the lines behind the findings: the unsure reading of the column each sits in (its
+    filing's StatementRead of the same statement and date), where there is one."""
+    if not ids:
+        return {}
+    found = {}
+    for row in records(connection, UNSURE_READINGS, {"ids": sorted(ids)}):
+        reasons = []
+        if row["reading"] == "chosen":
+            reasons.append(f"read by choice among {row['alternatives']} structures")
+        if row["unplaced"]:
+            reasons.append("rows not placed: " + ", ".join(row["unplaced"]))
+        where = f"{row['document']} {row['statement']} {row['column_label']}"
+        found[row["notification_id"]] = UnsureReading(where, "; ".join(reasons))
+    return found
+
+
+def reading_of(readings: list[UnsureReading]) -> tuple[str, str]:
+    """A finding's reading and its reason; with several unsure columns, each is named."""
+    distinct = list(dict.fromkeys(readings))
+    if not distinct:
+        return "firm", ""
+    if len(distinct) == 1:
+        return "unsure", distinct[0].reason
+    return "unsure", "; ".join(f"{r.where}: {r.reason}" for r in distinct)
+
+
 @dataclass
 class Scope:
     plan_ids: list[UUID] | None
@@ -176,8 +232,9 @@ def records(connection: duckdb.DuckDBPyConnection, sql: str, params: dict[str, A
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def sql_finding(row: dict[str, Any], lines: dict[int, dict[str, Any]]) -> Finding:
+def sql_finding(row: dict[str, Any], lines: dict[int, dict[str, Any]], unsure: dict[int, UnsureReading]) -> Finding:
     unit = "percent" if row["check"] == "loan_rates" else "dollars"
+    reading, reason = reading_of([unsure[i] for i in row["source_ids"] if i in unsure])
     return Finding(
         check=row["check"],
         plan_id=row["plan_id"],
@@ -188,6 +245,8 @@ def sql_finding(row: dict[str, Any], lines: dict[int, dict[str, Any]]) -> Findin
         detail=row["detail"],
         sources=[dict(lines[i]) for i in row["source_ids"] if i is not None],
         unit=unit,
+        reading=reading,
+        reading_reason=reason,
     )
 
 
@@ -319,6 +378,8 @@ FINDINGS_SCHEMA = pa.schema(
         ("filings", pa.list_(pa.string())),
         ("sources", pa.string()),
         ("detail", pa.string()),
+        ("reading", pa.string()),
+        ("reading_reason", pa.string()),
     ]
 )
 
@@ -338,6 +399,8 @@ def findings_table(findings: list[Finding]) -> pa.Table:
             "filings": [f.filings for f in findings],
             "sources": [json.dumps(r["sources"]) for r in rows],
             "detail": [f.detail for f in findings],
+            "reading": [f.reading for f in findings],
+            "reading_reason": [f.reading_reason for f in findings],
         },
         schema=FINDINGS_SCHEMA,
     )

@@ -16,7 +16,10 @@ CREATE OR REPLACE MACRO audit_footing_known(k) AS TABLE
                CASE WHEN coalesce(printed_investments, holdings, cash, printed_receivables, receivables) IS NOT NULL
                     THEN coalesce(printed_investments, holdings, 0) + coalesce(cash, 0) + coalesce(printed_receivables, receivables, 0)
                END AS assets_from_subtotals,
-               coalesce(holdings, 0) + coalesce(cash, 0) + coalesce(receivables, 0) AS assets_from_lines
+               coalesce(holdings, 0) + coalesce(cash, 0) + coalesce(receivables, 0) AS assets_from_lines,
+               -- notes receivable from participants printed apart from a receivables subtotal that leaves them out
+               CASE WHEN printed_receivables = receivables - loan_receivables THEN assets_from_subtotals + loan_receivables
+               END AS assets_with_loans_apart
         FROM cols
     ), checks AS (
         SELECT plan_id, filing_id, as_of, 'total_investments' AS subject, holdings AS expected, printed_investments AS actual,
@@ -24,11 +27,12 @@ CREATE OR REPLACE MACRO audit_footing_known(k) AS TABLE
                'the investment lines do not sum to the total investments printed under them' AS detail
         FROM assets
         UNION ALL
-        SELECT plan_id, filing_id, as_of, 'total_receivables', receivables, printed_receivables, [],
+        SELECT plan_id, filing_id, as_of, 'total_receivables', receivables, printed_receivables, [receivables - loan_receivables],
                'the receivables do not sum to the total receivables printed under them'
         FROM assets
         UNION ALL
-        SELECT plan_id, filing_id, as_of, 'total_assets', assets_from_subtotals, printed_assets, [assets_from_lines],
+        SELECT plan_id, filing_id, as_of, 'total_assets', assets_from_subtotals, printed_assets,
+               [assets_from_lines, assets_with_loans_apart],
                'investments, cash and receivables do not sum to the total assets printed under them'
         FROM assets
         UNION ALL
@@ -36,10 +40,17 @@ CREATE OR REPLACE MACRO audit_footing_known(k) AS TABLE
                'the liabilities do not sum to the total liabilities printed under them'
         FROM assets
         UNION ALL
-        SELECT plan_id, filing_id, as_of, 'net_assets',
+        SELECT plan_id, filing_id, as_of, 'net_assets_at_fair_value',
                coalesce(printed_assets, assets_from_subtotals) - coalesce(printed_liabilities, liabilities, 0),
-               printed_net_assets, [assets_from_lines - coalesce(liabilities, 0)],
-               'total assets less total liabilities do not equal the net assets printed'
+               printed_fair_value_net_assets, [assets_from_lines - coalesce(liabilities, 0)],
+               'total assets less total liabilities do not equal the net assets at fair value printed'
+        FROM assets
+        UNION ALL
+        -- net assets at contract value: the adjustment from fair value moves them
+        SELECT plan_id, filing_id, as_of, 'net_assets',
+               coalesce(printed_assets, assets_from_subtotals) - coalesce(printed_liabilities, liabilities, 0) + coalesce(adjustments, 0),
+               printed_net_assets, [assets_from_lines - coalesce(liabilities, 0) + coalesce(adjustments, 0)],
+               'total assets less total liabilities, plus the adjustment to contract value, do not equal the net assets printed'
         FROM assets
     ), changes AS (
         SELECT * FROM statement_sums_known(k) WHERE section = 'changes'
@@ -100,6 +111,8 @@ CREATE OR REPLACE MACRO audit_footing_known(k) AS TABLE
                list(notification_id ORDER BY line) FILTER (n AND type = 'TotalReported' AND kind = 'total_assets') AS assets_line,
                list(notification_id ORDER BY line) FILTER (n AND type = 'TotalReported' AND kind = 'total_liabilities') AS liabilities_line,
                list(notification_id ORDER BY line) FILTER (n AND type = 'NetAssetsReported') AS net_assets_line,
+               list(notification_id ORDER BY line) FILTER (n AND type = 'ValueAdjustmentReported') AS adjustment_lines,
+               list(notification_id ORDER BY line) FILTER (n AND is_fair_value_net_assets(item, label)) AS fair_value_line,
                list(notification_id ORDER BY line) FILTER (c AND effect IS NOT NULL) AS flow_lines,
                list(notification_id ORDER BY line) FILTER (c AND type = 'ContributionReceived') AS contribution_lines,
                list(notification_id ORDER BY line) FILTER (c AND type IN ('InterestAndDividends', 'NetAppreciation')) AS income_lines,
@@ -119,10 +132,14 @@ CREATE OR REPLACE MACRO audit_footing_known(k) AS TABLE
                WHEN 'total_assets' THEN list_concat(assets_line, coalesce(investments_line, holding_lines), cash_lines,
                                                     coalesce(receivables_line, receivable_lines))
                WHEN 'total_liabilities' THEN list_concat(liabilities_line, liability_lines)
-               WHEN 'net_assets' THEN list_concat(net_assets_line,
+               WHEN 'net_assets_at_fair_value' THEN list_concat(fair_value_line,
                                                   coalesce(assets_line, list_concat(coalesce(investments_line, holding_lines), cash_lines,
                                                                                     coalesce(receivables_line, receivable_lines))),
                                                   coalesce(liabilities_line, liability_lines))
+               WHEN 'net_assets' THEN list_concat(net_assets_line,
+                                                  coalesce(assets_line, list_concat(coalesce(investments_line, holding_lines), cash_lines,
+                                                                                    coalesce(receivables_line, receivable_lines))),
+                                                  coalesce(liabilities_line, liability_lines), adjustment_lines)
                WHEN 'total_contributions' THEN list_concat(contributions_line, contribution_lines)
                WHEN 'total_investment_income' THEN list_concat(income_line, income_lines)
                WHEN 'total_additions' THEN list_concat(additions_line, flow_lines)
@@ -165,8 +182,9 @@ CREATE OR REPLACE MACRO audit_continuity_known(k) AS TABLE
     JOIN f o ON o.plan_id = r.plan_id AND o.as_of = r.as_of AND o.item = r.item AND o.rank > 1
     WHERE r.rank = 1 AND o.amount <> r.amount;
 
--- Schedule H and the statement's investments in total, and whether they agree (to the thousand
--- per statement line where the statement prints in thousands): used by check 4.
+-- Schedule H and the statement's investments in total (with participant loans, which the statement
+-- may print as notes receivable), and whether they agree (to the thousand per statement line
+-- where the statement prints in thousands): used by check 4.
 CREATE OR REPLACE MACRO schedule_h_totals_known(k) AS TABLE
     SELECT plan_id, filing_id, as_of,
            sum(amount) FILTER (section = 'net_assets') AS statement_total,
@@ -175,32 +193,40 @@ CREATE OR REPLACE MACRO schedule_h_totals_known(k) AS TABLE
            bool_or(unit = 'thousands') AS in_thousands,
            abs(statement_total - schedule_total) <= CASE WHEN in_thousands THEN 500 * statement_lines ELSE 0 END AS agree
     FROM figures_known(k)
-    WHERE type = 'HoldingReported'
-      AND (section = 'schedule_h_4i' OR section = 'net_assets' AND as_of = filing_year_end)
+    WHERE type = 'HoldingReported' AND section = 'schedule_h_4i'
+       OR (type = 'HoldingReported' OR item = 'receivable:participant_loans') AND section = 'net_assets' AND as_of = filing_year_end
     GROUP BY plan_id, filing_id, as_of;
 
 -- 4. Schedule H line 4i agrees, investment by investment, with the statement of net assets
---    (to the thousand where either prints in thousands).
+--    (to the thousand where either prints in thousands). Participant loans the statement prints as
+--    notes receivable are matched by Schedule H's row naming them.
 CREATE OR REPLACE MACRO audit_schedule_h_known(k) AS TABLE
     WITH statement AS (
-        SELECT * FROM figures_known(k)
-        WHERE type = 'HoldingReported' AND section = 'net_assets' AND as_of = filing_year_end
+        SELECT *, item AS key FROM figures_known(k)
+        WHERE (type = 'HoldingReported' OR item = 'receivable:participant_loans')
+          AND section = 'net_assets' AND as_of = filing_year_end
+    ), loan_receivables AS (
+        SELECT DISTINCT plan_id, filing_id, as_of FROM statement WHERE type = 'ReceivableReported'
     ), schedule AS (
-        SELECT * FROM figures_known(k)
-        WHERE type = 'HoldingReported' AND section = 'schedule_h_4i'
+        SELECT f.*, CASE WHEN l.plan_id IS NOT NULL AND names_participant_loans(f.label, f.issuer, f.description)
+                         THEN 'receivable:participant_loans' ELSE f.item END AS key
+        FROM figures_known(k) f
+        LEFT JOIN loan_receivables l ON l.plan_id = f.plan_id AND l.filing_id = f.filing_id AND l.as_of = f.as_of
+        WHERE f.type = 'HoldingReported' AND f.section = 'schedule_h_4i'
     ), scheduled_filings AS (
         SELECT DISTINCT plan_id, filing_id, as_of FROM schedule
     )
     SELECT 'schedule_h' AS "check", coalesce(s.plan_id, h.plan_id) AS plan_id, coalesce(s.as_of, h.as_of) AS as_of,
-           'holding:' || coalesce(s.investment, h.investment) AS subject,
+           coalesce(s.key, h.key) AS subject,
            coalesce(s.amount, 0) AS expected, coalesce(h.amount, 0) AS actual,
            list_filter([s.notification_id, h.notification_id], lambda x: x IS NOT NULL) AS source_ids,
-           CASE WHEN h.plan_id IS NULL THEN 'an investment of the statement of net assets is missing from Schedule H'
+           CASE WHEN h.plan_id IS NULL AND s.type = 'ReceivableReported'
+                THEN 'the statement''s notes receivable from participants are missing from Schedule H'
+                WHEN h.plan_id IS NULL THEN 'an investment of the statement of net assets is missing from Schedule H'
                 WHEN s.plan_id IS NULL THEN 'a Schedule H investment is missing from the statement of net assets'
                 ELSE 'Schedule H prints a different value than the statement of net assets' END AS detail
     FROM statement s
-    FULL JOIN schedule h ON h.plan_id = s.plan_id AND h.filing_id = s.filing_id AND h.as_of = s.as_of
-         AND h.investment = s.investment
+    FULL JOIN schedule h ON h.plan_id = s.plan_id AND h.filing_id = s.filing_id AND h.as_of = s.as_of AND h.key = s.key
     WHERE abs(coalesce(s.amount, 0) - coalesce(h.amount, 0)) > CASE WHEN 'thousands' IN (s.unit, h.unit) THEN 500 ELSE 0 END
       AND EXISTS (SELECT 1 FROM scheduled_filings x
                   WHERE x.plan_id = coalesce(s.plan_id, h.plan_id) AND x.filing_id = coalesce(s.filing_id, h.filing_id)
@@ -246,7 +272,8 @@ CREATE OR REPLACE MACRO audit_roll_forward_known(k) AS TABLE
            'net assets at the prior year end plus the year''s flows do not give the net assets reported' AS detail
     FROM failing JOIN lines USING (plan_id, year_end);
 
--- 5a. The notes on participant loans agree with the loans the statement holds.
+-- 5a. The notes on participant loans agree with the loans the statement holds, as an investment
+--     or as notes receivable from participants.
 CREATE OR REPLACE MACRO audit_loans_known(k) AS TABLE
     WITH notes AS (
         SELECT * FROM loan_notes_known(k)
@@ -256,7 +283,8 @@ CREATE OR REPLACE MACRO audit_loans_known(k) AS TABLE
                arg_max(notification_id, recency(known_at, notification_id)) AS statement_id,
                arg_max(unit, recency(known_at, notification_id)) AS statement_unit
         FROM figures_known(k) SEMI JOIN notes USING (plan_id, as_of)
-        WHERE type = 'HoldingReported' AND section = 'net_assets' AND (label ILIKE '%loan%' OR investment ILIKE '%loan%')
+        WHERE section = 'net_assets'
+          AND (type = 'HoldingReported' AND (label ILIKE '%loan%' OR investment ILIKE '%loan%') OR item = 'receivable:participant_loans')
         GROUP BY plan_id, as_of
     ), loans AS (
         SELECT *, list_filter([notes_id, statement_id], lambda x: x IS NOT NULL) AS source_ids

@@ -53,7 +53,9 @@ CREATE TABLE IF NOT EXISTS findings (
     unit VARCHAR NOT NULL,
     filings VARCHAR[] NOT NULL,
     sources JSON NOT NULL,
-    detail VARCHAR NOT NULL
+    detail VARCHAR NOT NULL,
+    reading VARCHAR NOT NULL,  -- firm, or unsure: a line it rests on sits in a column read by choice or with rows unplaced
+    reading_reason VARCHAR NOT NULL
 );
 
 CREATE OR REPLACE MACRO filings_known(k) AS TABLE
@@ -111,8 +113,21 @@ CREATE OR REPLACE MACRO item_of(type, kind, investment) AS
         WHEN 'LiabilityReported' THEN 'liability:' || kind
         WHEN 'TotalReported' THEN 'total:' || kind
         WHEN 'NetAssetsReported' THEN 'net_assets'
+        WHEN 'ValueAdjustmentReported' THEN 'value_adjustment'
+        WHEN 'StatementRead' THEN NULL  -- how a column was read: no figure
         ELSE type || coalesce(':' || kind, '')
     END;
+
+-- "Net assets reflecting all investments at fair value", printed above the adjustment to contract
+-- value: a total of the lines above it, never a line of its own.
+CREATE OR REPLACE MACRO is_fair_value_net_assets(item, label) AS item = 'total:other' AND label ILIKE '%net assets%';
+
+-- A Schedule H row naming participant loans, which statements since 2010 print as notes
+-- receivable from participants rather than as an investment.
+CREATE OR REPLACE MACRO names_participant_loans(label, issuer, description) AS
+    concat_ws(' ', label, issuer, description) ILIKE '%participant%'
+    AND (concat_ws(' ', label, issuer, description) ILIKE '%loan%'
+         OR concat_ws(' ', label, issuer, description) ILIKE '%notes receivable%');
 
 -- Every figure, with where it was printed.
 CREATE OR REPLACE MACRO figures_known(k) AS TABLE
@@ -134,7 +149,9 @@ CREATE OR REPLACE MACRO statement_sums_between(first, last) AS TABLE
            sum(CASE WHEN type = 'HoldingReported' AND NOT (coalesce(label ILIKE '%loan%', false) OR coalesce(investment ILIKE '%loan%', false)) THEN amount END) AS holdings_without_loans,
            sum(CASE WHEN type = 'CashReported' THEN amount END) AS cash,
            sum(CASE WHEN type = 'ReceivableReported' THEN amount END) AS receivables,
+           sum(CASE WHEN item = 'receivable:participant_loans' THEN amount END) AS loan_receivables,
            sum(CASE WHEN type = 'LiabilityReported' THEN amount END) AS liabilities,
+           sum(CASE WHEN type = 'ValueAdjustmentReported' THEN amount END) AS adjustments,
            sum(CASE WHEN type = 'ContributionReceived' THEN amount END) AS contributions,
            sum(CASE WHEN type IN ('InterestAndDividends', 'NetAppreciation') THEN amount END) AS investment_income,
            sum(CASE WHEN type = 'OtherAddition' THEN amount END) AS other_additions,
@@ -146,6 +163,7 @@ CREATE OR REPLACE MACRO statement_sums_between(first, last) AS TABLE
            any_value(CASE WHEN item = 'total:total_receivables' THEN amount END) AS printed_receivables,
            any_value(CASE WHEN item = 'total:total_assets' THEN amount END) AS printed_assets,
            any_value(CASE WHEN item = 'total:total_liabilities' THEN amount END) AS printed_liabilities,
+           any_value(CASE WHEN is_fair_value_net_assets(item, label) THEN amount END) AS printed_fair_value_net_assets,
            any_value(CASE WHEN item = 'total:total_contributions' THEN amount END) AS printed_contributions,
            any_value(CASE WHEN item = 'total:total_investment_income' THEN amount END) AS printed_income,
            any_value(CASE WHEN item = 'total:total_additions' THEN amount END) AS printed_additions,
@@ -154,7 +172,7 @@ CREATE OR REPLACE MACRO statement_sums_between(first, last) AS TABLE
            any_value(CASE WHEN type = 'NetAssetsReported' THEN amount END) AS printed_net_assets,
            any_value(CASE WHEN type = 'NetAssetsReported' THEN notification_id END) AS net_assets_id
     FROM events
-    WHERE notification_id BETWEEN first AND last AND section IN ('net_assets', 'changes')
+    WHERE notification_id BETWEEN first AND last AND section IN ('net_assets', 'changes') AND type <> 'StatementRead'
     GROUP BY plan_id, filing_id, known_at, section, as_of;
 
 CREATE TABLE IF NOT EXISTS statement_sums AS SELECT * FROM statement_sums_between(1, 0);
@@ -166,7 +184,7 @@ CREATE OR REPLACE MACRO statement_lines_known(k) AS TABLE
     SELECT plan_id, document, filing_id, section, line, as_of AS column_date, column_label, item,
            type, label, amount, unit, text, known_at, notification_id
     FROM figures_known(k)
-    WHERE section IN ('net_assets', 'changes', 'schedule_h_4i');
+    WHERE section IN ('net_assets', 'changes', 'schedule_h_4i') AND type <> 'StatementRead';
 
 CREATE OR REPLACE VIEW statement_lines AS SELECT * FROM statement_lines_known(DATE '9999-12-31');
 
@@ -309,6 +327,7 @@ CREATE OR REPLACE MACRO loans_known(k) AS TABLE
                arg_max(unit, recency(known_at, notification_id)) FILTER (section = 'net_assets') AS statement_unit
         FROM figures_known(k)
         WHERE type = 'HoldingReported' AND (coalesce(label, '') || ' ' || coalesce(investment, '') || ' ' || coalesce(issuer, '')) ILIKE '%loan%'
+           OR item = 'receivable:participant_loans'
         GROUP BY plan_id, as_of
     )
     SELECT coalesce(n.plan_id, h.plan_id) AS plan_id, coalesce(n.as_of, h.as_of) AS year_end,
@@ -317,3 +336,21 @@ CREATE OR REPLACE MACRO loans_known(k) AS TABLE
     FROM notes n FULL JOIN held h ON h.plan_id = n.plan_id AND h.as_of = n.as_of;
 
 CREATE OR REPLACE VIEW loans AS SELECT * FROM loans_known(DATE '9999-12-31');
+
+
+-- How the reader read each statement column (one StatementRead per column): every figure of the
+-- column rests on it, so a finding resting on an unsure reading may be the reader's, not the filing's.
+CREATE OR REPLACE MACRO readings_known(k) AS TABLE
+    SELECT plan_id, filing_id, document, attributes ->> 'statement' AS statement,
+           attributes ->> 'column' AS column_label, as_of AS column_date,
+           attributes ->> 'reading' AS reading,
+           CAST(attributes ->> 'totals' AS INTEGER) AS totals,
+           CAST(attributes ->> 'failing' AS INTEGER) AS failing,
+           CAST(attributes ->> 'alternatives' AS INTEGER) AS alternatives,
+           CAST(attributes -> 'unplaced' AS VARCHAR[]) AS unplaced,
+           reading = 'chosen' OR len(unplaced) > 0 AS unsure,
+           line, text, known_at
+    FROM events
+    WHERE type = 'StatementRead' AND known_at <= k;
+
+CREATE OR REPLACE VIEW readings AS SELECT * FROM readings_known(DATE '9999-12-31');

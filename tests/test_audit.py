@@ -171,5 +171,5 @@ def test_cli_audit_json_and_strict_exit_status(home):
     assert {(s["document"], s["line"]) for s in cash["sources"]} == {(FY2001, 189), (FY2002, 190)}
     assert planledger(home, "audit").returncode == 0
     strict = planledger(home, "audit", "--strict")
-    assert strict.returncode == 1 and "6 findings" in strict.stderr
+    assert strict.returncode == 1 and "6 firm findings, 0 unsure" in strict.stderr
     assert planledger(home, "audit", "--strict", "--known-at", "2001-12-31").returncode == 0

@@ -13,7 +13,8 @@ from projections.tracking import DuckDBTrackingRecorder
 from tests.batches import filing
 from tests.samples import sample_batches
 
-TABLES = ("events", "statement_sums", "findings", "net_assets", "statement_lines", "holdings", "forfeitures", "loans", "plans", "filings")
+TABLES = ("events", "statement_sums", "findings", "net_assets", "statement_lines", "holdings", "forfeitures", "loans", "plans", "filings",
+          "readings")
 
 
 class TestDuckDBTrackingRecorder(TrackingRecorderTestCase):
