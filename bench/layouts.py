@@ -642,16 +642,23 @@ FIGURE_SECTIONS = frozenset({"net_assets", "changes", "schedule_h_4i"})
 FIGURE_TYPES = (ev.Flow, ev.Balance, ev.ForfeitureBalanceReported, ev.ForfeituresReallocated)
 
 
-def figures(batch) -> Counter:
+def figures(batch, layout: Layout | None = None) -> Counter:
     """Each printed figure as (section, type, as_of, amount, qualifier), ignoring labels and lines:
-    what reading a document back must give exactly. A total counts by its amount, not its kind."""
+    what reading a document back must give exactly. A total counts by its amount, not its kind;
+    its sign is the printed one (importers/README.md, "Signs"), so total deductions printed in
+    parentheses count negative."""
     (plan_batch,) = batch.plans
     return Counter(
-        (e.provenance.section, type(e).__name__, e.as_of, e.amount, qualifier(e))
+        (e.provenance.section, type(e).__name__, e.as_of, printed_sign(e, layout) * e.amount, qualifier(e))
         for e in plan_batch.events
         if isinstance(e, FIGURE_TYPES)
         and (e.provenance.section in FIGURE_SECTIONS or isinstance(e, (ev.ForfeitureBalanceReported, ev.ForfeituresReallocated)))
     )
+
+
+def printed_sign(e: ev.PlanEvent, layout: Layout | None) -> int:
+    deductions = isinstance(e, ev.TotalReported) and e.total == "total_deductions"
+    return -1 if deductions and layout and layout.deductions == "parens" else 1
 
 
 def qualifier(e: ev.PlanEvent) -> str:
