@@ -1,0 +1,169 @@
+"""How well the importer and the audit do on filings in layouts they have never seen.
+
+Renders P plans x Y years of rich filings (`bench.synth.rich_filings`), each plan in a layout
+drawn from the seed that drifts a little from year to year as typists change, imports them with
+the `planledger` command into a fresh home and audits them, and reports: filings imported, year
+ends reconciled (replayed net assets equal to reported and to the truth), planted discrepancies
+found on their plan and date, false alarms by check, rejections by reason, and the parse rate.
+Only public surfaces are used: `parse_document`, the command line and its JSON.
+
+    python -m bench.measure_layouts --seed 1 --plans 20 --years 5 --discrepancy-rate 0.2 [--out DIR] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from bench.layouts import CHOICES, Layout, figures, render
+from bench.synth import Filing, rich_filings
+from importers import parse_document
+from ledger import events as ev
+from ledger.batch import FilingBatch
+
+DRIFT = 3  # knobs a typist changes at most from one year to the next
+
+
+@dataclass
+class Document:
+    filing: Filing
+    layout: Layout
+    path: Path
+
+    @property
+    def plan(self) -> str:
+        ref = self.filing.batch.plans[0].plan
+        return f"{ref.ein}-{ref.plan_number}"
+
+    @property
+    def year_end(self) -> str:
+        return self.filing.batch.plans[0].events[0].as_of.isoformat()
+
+    @property
+    def net_assets(self) -> str:
+        """The true year-end net assets, as the audit prints money."""
+        amount = next(e.amount for e in self.filing.batch.plans[0].events
+                      if isinstance(e, ev.NetAssetsReported) and e.as_of.isoformat() == self.year_end)
+        return f"{amount:.2f}"
+
+
+def drifted(layout: Layout, rng: random.Random) -> Layout:
+    """Next year's layout: the same typist, with a few habits changed."""
+    names = rng.sample([f.name for f in fields(Layout)], rng.randint(0, DRIFT))
+    return replace(layout, **{name: rng.choice(CHOICES[name]) for name in names})
+
+
+def write_documents(filings: list[Filing], seed: int, out: Path) -> list[Document]:
+    rng = random.Random(f"layouts/{seed}")
+    documents, layouts = [], {}
+    for filing in filings:
+        plan = filing.batch.plans[0].plan.ein
+        layouts[plan] = drifted(layouts[plan], rng) if plan in layouts else Layout.draw(rng)
+        path = out / filing.batch.document
+        path.write_text(render(filing, layouts[plan]))
+        documents.append(Document(filing, layouts[plan], path))
+    return documents
+
+
+def parse_rate(documents: list[Document]) -> tuple[float, int]:
+    """Documents parsed per second in this process, and how many read back to every figure."""
+    data = [(d.path.name, d.path.read_bytes()) for d in documents]
+    started = time.perf_counter()
+    parsed = [parse_document(name, text) for name, text in data]
+    elapsed = time.perf_counter() - started
+    exact = sum(isinstance(p, FilingBatch) and figures(p) == figures(d.filing.batch, d.layout)
+                for p, d in zip(parsed, documents, strict=True))
+    return len(data) / elapsed, exact
+
+
+def planledger(home: Path, *args: str) -> object:
+    result = subprocess.run([sys.executable, "-m", "ledger", "--home", str(home), *args, "--format", "json"],
+                            check=False, capture_output=True, text=True, timeout=3600)  # import exits 1 on a rejection
+    if not result.stdout.strip():
+        raise SystemExit(f"planledger {' '.join(args)} failed: {result.stderr}")
+    return json.loads(result.stdout)
+
+
+def measure(seed: int, plans: int, years: int, discrepancy_rate: float, out: Path, home: Path) -> dict:
+    documents = write_documents(list(rich_filings(plans, years, seed=seed, discrepancy_rate=discrepancy_rate)), seed, out)
+    rate, exact = parse_rate(documents)
+    reports = planledger(home, "import", str(out))
+    plan_keys = {p["plan_id"]: f"{p['ein']}-{p['plan_number']}" for p in planledger(home, "plans")}
+    report = planledger(home, "audit")
+    return summarise(documents, reports, plan_keys, report, rate, exact)
+
+
+def summarise(documents: list[Document], reports: list[dict], plan_keys: dict[str, str], report: dict,
+              rate: float, exact: int) -> dict:
+    statuses = Counter(r["status"] for r in reports)
+    rejected = Counter(re.sub(r"\d+", "N", r["reason"]) for r in reports if r["status"] == "rejected")
+    balances = {(plan_keys.get(b["plan_id"], b["plan_id"]), b["year_end"]): b for b in report["balances"]}
+    reconciled = sum(reconciles(balances.get((d.plan, d.year_end)), d.net_assets) for d in documents)
+    planted = {(d.plan, d.filing.planted.as_of.isoformat()) for d in documents if d.filing.planted}
+    flagged = {(plan_keys.get(f["plan_id"]), f["as_of"]) for f in report["findings"]}
+    false_alarms = Counter(f["check"] for f in report["findings"] if (plan_keys.get(f["plan_id"]), f["as_of"]) not in planted)
+    return {
+        "documents": len(documents),
+        "imported": statuses["imported"],
+        "statuses": dict(statuses),
+        "figures_read_back_exactly": exact,
+        "year_ends_reconciled": reconciled,
+        "planted": len(planted),
+        "planted_found": len(planted & flagged),
+        "false_alarms": sum(false_alarms.values()),
+        "false_alarms_by_check": dict(false_alarms.most_common()),
+        "rejected_by_reason": dict(rejected.most_common()),
+        "parse_documents_per_second": round(rate, 1),
+    }
+
+
+def reconciles(balance: dict | None, truth: str) -> bool:
+    """Replayed net assets equal the reported ones, and both are what the plan truly held."""
+    return bool(balance) and balance["difference"] == "0.00" and balance["reported"] == truth
+
+
+def table(s: dict) -> str:
+    lines = [
+        f"filings imported            {s['imported']:>6} / {s['documents']}",
+        f"figures read back exactly   {s['figures_read_back_exactly']:>6} / {s['documents']}",
+        f"year ends reconciled        {s['year_ends_reconciled']:>6} / {s['documents']}",
+        f"planted found               {s['planted_found']:>6} / {s['planted']}",
+        f"false alarms                {s['false_alarms']:>6}",
+        f"parse rate                  {s['parse_documents_per_second']:>6} documents/s",
+    ]
+    lines += [f"  false alarms, {check}: {n}" for check, n in s["false_alarms_by_check"].items()]
+    lines += [f"  rejected ({n}): {reason}" for reason, n in s["rejected_by_reason"].items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--plans", type=int, default=20)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--discrepancy-rate", type=float, default=0.0)
+    parser.add_argument("--out", type=Path, help="where to write the documents (default: a temporary folder)")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = args.out or Path(tmp) / "filings"
+        out.mkdir(parents=True, exist_ok=True)
+        summary = measure(args.seed, args.plans, args.years, args.discrepancy_rate, out, Path(tmp) / "home")
+    summary["arguments"] = {"seed": args.seed, "plans": args.plans, "years": args.years,
+                            "discrepancy_rate": args.discrepancy_rate}
+    print(table(summary))
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
