@@ -40,7 +40,7 @@ CHOICES: dict[str, tuple] = {
     "subtotals": ("labelled", "bare", "unlabelled"),  # "Total contributions", "Total", no caption
     "income_caption": ("Total investment income", "Net investment income", "Investment income, net"),
     "thousands_caption": ("(In thousands)", "(Dollars in thousands)", "(000's omitted)"),
-    "three_columns": (False, True),  # participant-directed, nonparticipant-directed, total
+    "three_columns": (False, False, False, True),  # participant-directed, nonparticipant-directed, total (rarer)
     "nonparticipant_percent": (10, 25, 40),
     "long_group_headings": (False, True),  # "Additions to net assets attributed to:"
     "assets_heading": ("", "Assets", "Assets:"),
@@ -425,14 +425,14 @@ def changes_rows(lay: Layout, events: list[ev.PlanEvent], end: date, scale: int)
     rows = [Row("Additions to net assets attributed to:" if lay.long_group_headings else "Additions:", kind="heading")]
     rows += [*income[0], *contributions[0]] if lay.income_first else [*contributions[0], *income[0]]
     if total := c.one(ev.TotalReported, total="total_additions"):
-        rows.append(Row(subtotal_caption(lay, "Total additions"), c.figures(c.units(total), additions_parts), kind="subtotal"))
+        rows.append(Row("Total additions", c.figures(c.units(total), additions_parts), kind="subtotal"))
     deduction_items = [e for e in (c.one(ev.BenefitPaid), c.one(ev.AdministrativeExpense)) if e]
     deductions_parts = plus(*(c.split(e) for e in deduction_items))
     rows += [Row("", kind="blank"),
              Row("Deductions from net assets attributed to:" if lay.long_group_headings else "Deductions:", kind="heading")]
     rows += [Row(e.label, c.figures(c.units(e), c.split(e)), level=1, deduction=True) for e in deduction_items]
     if total := c.one(ev.TotalReported, total="total_deductions"):
-        rows.append(Row(subtotal_caption(lay, "Total deductions"), c.figures(c.units(total), deductions_parts),
+        rows.append(Row("Total" if lay.subtotals == "bare" else "Total deductions", c.figures(c.units(total), deductions_parts),
                         kind="subtotal", deduction=True))
     transfers_parts = (0, 0)
     for e in c.all(ev.TransferIn) + c.all(ev.TransferOut):
@@ -460,6 +460,7 @@ def group_rows(c: Changes, heading: str, items: list[tuple[str, ev.PlanEvent]], 
 
 
 def subtotal_caption(lay: Layout, caption: str) -> str:
+    """A group's total as labelled, as a bare "Total", or a figure under a rule alone."""
     return {"labelled": caption, "bare": "Total", "unlabelled": ""}[lay.subtotals]
 
 

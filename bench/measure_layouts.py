@@ -105,7 +105,7 @@ def measure(seed: int, plans: int, years: int, discrepancy_rate: float, out: Pat
 def summarise(documents: list[Document], reports: list[dict], plan_keys: dict[str, str], report: dict,
               rate: float, exact: int) -> dict:
     statuses = Counter(r["status"] for r in reports)
-    rejected = Counter(re.sub(r"\d+", "N", r["reason"]) for r in reports if r["status"] == "rejected")
+    rejected = Counter(re.sub(r"line \d+", "line N", r["reason"]) for r in reports if r["status"] == "rejected")
     balances = {(plan_keys.get(b["plan_id"], b["plan_id"]), b["year_end"]): b for b in report["balances"]}
     reconciled = sum(reconciles(balances.get((d.plan, d.year_end)), d.net_assets) for d in documents)
     planted = {(d.plan, d.filing.planted.as_of.isoformat()) for d in documents if d.filing.planted}
