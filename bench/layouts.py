@@ -289,7 +289,8 @@ class Doc:
         if which == "net_assets":
             when = f"{long_date(self.end)} and {self.start.year}"
         else:
-            when = f"{'For the year ended' if lay.case != 'upper' else 'YEAR ENDED'} {long_date(self.end)}"
+            when = f"For the year ended {long_date(self.end)}"
+        when = when.upper() if lay.case == "upper" else when
         unit = [lay.thousands_caption] if self.scale > 1 else []
         lines = [centred(self.name.upper() if lay.case == "upper" else self.name, "", title, when, *unit), ""]
         return "\n".join(lines + table.heading_lines()) + "\n"

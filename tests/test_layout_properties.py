@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.layouts import CHOICES, Layout, figures, render
+from bench.measure_layouts import DRIFT, drifted, measure
 from bench.synth import Filing, rich_filings
 from importers import parse_document
 from ledger import events as ev
@@ -277,3 +278,24 @@ LAYOUT_FAMILIES = {
 def test_layout_family_reads_back(family):
     knobs, needs = LAYOUT_FAMILIES[family]
     assert_same_figures(plan_year(*needs), Layout(**knobs))
+
+
+# -- The measurement ------------------------------------------------------------------------
+
+def test_the_measurement_accounts_for_every_document(tmp_path):
+    out = tmp_path / "filings"
+    out.mkdir()
+    summary = measure(seed=3, plans=3, years=2, discrepancy_rate=0.5, out=out, home=tmp_path / "home")
+    assert summary["documents"] == 6 == len(list(out.iterdir()))
+    assert sum(summary["statuses"].values()) == 6
+    assert summary["rejected_by_reason"] == {} or sum(summary["rejected_by_reason"].values()) == summary["statuses"]["rejected"]
+    assert summary["planted"] == sum(1 for f in rich_filings(3, 2, seed=3, discrepancy_rate=0.5) if f.planted)
+    assert sum(summary["false_alarms_by_check"].values()) == summary["false_alarms"]
+    assert summary["parse_documents_per_second"] > 0
+
+
+def test_a_plan_keeps_most_of_its_layout_from_year_to_year():
+    first = Layout.draw(random.Random(1))
+    later = drifted(first, random.Random(2))
+    changed = [f for f in CHOICES if getattr(first, f) != getattr(later, f)]
+    assert len(changed) <= DRIFT
