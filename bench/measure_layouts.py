@@ -25,12 +25,13 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from bench.layouts import CHOICES, Layout, figures, render
-from bench.synth import Filing, rich_filings
+from bench.synth import Filing, rich_features, rich_filings
 from importers import parse_document
 from ledger import events as ev
 from ledger.batch import FilingBatch
 
 DRIFT = 3  # knobs a typist changes at most from one year to the next
+WORST = 8  # misread figures and layout habits listed
 
 
 @dataclass
@@ -74,15 +75,33 @@ def write_documents(filings: list[Filing], seed: int, out: Path) -> list[Documen
     return documents
 
 
-def parse_rate(documents: list[Document]) -> tuple[float, int]:
-    """Documents parsed per second in this process, and how many read back to every figure."""
+def parse_rate(documents: list[Document]) -> tuple[float, list]:
+    """Documents parsed per second in this process, and what each parsed to."""
     data = [(d.path.name, d.path.read_bytes()) for d in documents]
     started = time.perf_counter()
     parsed = [parse_document(name, text) for name, text in data]
-    elapsed = time.perf_counter() - started
-    exact = sum(isinstance(p, FilingBatch) and figures(p) == figures(d.filing.batch, d.layout)
-                for p, d in zip(parsed, documents, strict=True))
-    return len(data) / elapsed, exact
+    return len(data) / (time.perf_counter() - started), parsed
+
+
+def read_back(documents: list[Document], parsed: list) -> dict:
+    """How many documents gave back every figure; which figures the others lost or gained, and
+    the layout habits (knob=value) and kinds of plan-year under which the fewest read back exactly."""
+    exact, misread, seen, good = 0, Counter(), Counter(), Counter()
+    for document, result in zip(documents, parsed, strict=True):
+        want = figures(document.filing.batch, document.layout)
+        got = figures(result) if isinstance(result, FilingBatch) else Counter()
+        ok = got == want
+        exact += ok
+        knobs = [f"{f.name}={getattr(document.layout, f.name)!r}" for f in fields(Layout)]
+        knobs += [f"plan-year with {feature}" for feature in rich_features(document.filing)]
+        seen.update(knobs)
+        good.update(knobs if ok else [])
+        if isinstance(result, FilingBatch):
+            misread.update(f"{section} {kind} missing" for section, kind, *_ in want - got)
+            misread.update(f"{section} {kind} extra" for section, kind, *_ in got - want)
+    worst = sorted(seen, key=lambda k: (good[k] / seen[k], -seen[k]))[:WORST]
+    return {"exact": exact, "misread_figures": dict(misread.most_common()),
+            "worst_habits": {k: f"{good[k]}/{seen[k]}" for k in worst}}
 
 
 def planledger(home: Path, *args: str) -> object:
@@ -95,15 +114,15 @@ def planledger(home: Path, *args: str) -> object:
 
 def measure(seed: int, plans: int, years: int, discrepancy_rate: float, out: Path, home: Path) -> dict:
     documents = write_documents(list(rich_filings(plans, years, seed=seed, discrepancy_rate=discrepancy_rate)), seed, out)
-    rate, exact = parse_rate(documents)
+    rate, parsed = parse_rate(documents)
     reports = planledger(home, "import", str(out))
     plan_keys = {p["plan_id"]: f"{p['ein']}-{p['plan_number']}" for p in planledger(home, "plans")}
     report = planledger(home, "audit")
-    return summarise(documents, reports, plan_keys, report, rate, exact)
+    return summarise(documents, reports, plan_keys, report, rate, read_back(documents, parsed))
 
 
 def summarise(documents: list[Document], reports: list[dict], plan_keys: dict[str, str], report: dict,
-              rate: float, exact: int) -> dict:
+              rate: float, readings: dict) -> dict:
     statuses = Counter(r["status"] for r in reports)
     rejected = Counter(re.sub(r"line \d+", "line N", r["reason"]) for r in reports if r["status"] == "rejected")
     balances = {(plan_keys.get(b["plan_id"], b["plan_id"]), b["year_end"]): b for b in report["balances"]}
@@ -115,7 +134,7 @@ def summarise(documents: list[Document], reports: list[dict], plan_keys: dict[st
         "documents": len(documents),
         "imported": statuses["imported"],
         "statuses": dict(statuses),
-        "figures_read_back_exactly": exact,
+        "figures_read_back_exactly": readings["exact"],
         "year_ends_reconciled": reconciled,
         "planted": len(planted),
         "planted_found": len(planted & flagged),
@@ -123,6 +142,8 @@ def summarise(documents: list[Document], reports: list[dict], plan_keys: dict[st
         "false_alarms_by_check": dict(false_alarms.most_common()),
         "rejected_by_reason": dict(rejected.most_common()),
         "parse_documents_per_second": round(rate, 1),
+        "misread_figures": readings["misread_figures"],
+        "worst_habits": readings["worst_habits"],
     }
 
 
@@ -142,6 +163,8 @@ def table(s: dict) -> str:
     ]
     lines += [f"  false alarms, {check}: {n}" for check, n in s["false_alarms_by_check"].items()]
     lines += [f"  rejected ({n}): {reason}" for reason, n in s["rejected_by_reason"].items()]
+    lines += [f"  misread ({n}): {what}" for what, n in list(s["misread_figures"].items())[:WORST]]
+    lines += [f"  read back exactly, {habit}: {share}" for habit, share in s["worst_habits"].items()]
     return "\n".join(lines)
 
 

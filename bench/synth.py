@@ -534,6 +534,24 @@ def rich_notes(w: _Writer, shape: PlanShape, end: date, start: date, first_day: 
           match_percent=D(match), limit_percent=D(limit))
 
 
+def rich_features(filing: Filing) -> frozenset[str]:
+    """What makes a plan-year more than plain: a measurement or a test names what it varies."""
+    events = filing.batch.plans[0].events
+    kinds = {type(e) for e in events}
+    found = {
+        "in_thousands": filing.scale == 1000,
+        "june_year_end": events[0].as_of.month == 6,
+        "loans_as_notes_receivable": any(isinstance(e, ev.ReceivableReported) and e.kind == "participant_loans" for e in events),
+        "contract_value_adjustment": ev.ValueAdjustmentReported in kinds,
+        "liabilities": ev.LiabilityReported in kinds,
+        "transfers": ev.TransferIn in kinds,
+        "depreciation": any(isinstance(e, ev.NetAppreciation) and e.amount < 0 for e in events),
+        "no_printed_totals_but_net_assets": not any(
+            isinstance(e, ev.TotalReported) and e.total in ("total_investments", "total_assets") for e in events),
+    }
+    return frozenset(name for name, present in found.items() if present)
+
+
 def plant_rich_discrepancy(rng: random.Random, events: list[ev.PlanEvent], scale: int) -> Planted:
     """Make one printed figure wrong by a few of its units (over the audit's rounding allowance
     where the statement prints in thousands), as a typist might."""

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from bench.layouts import CHOICES, Layout, figures, render
 from bench.measure_layouts import DRIFT, drifted, measure
-from bench.synth import Filing, rich_filings
+from bench.synth import Filing, rich_features, rich_filings
 from importers import parse_document
 from ledger import events as ev
 from ledger.application import Ledger
@@ -199,24 +199,6 @@ def test_a_planted_figure_in_any_layout_is_found_on_its_date(filing, layout):
 
 # -- One layout habit at a time, on fixed plan-years: a failure names the habit ---------------
 
-def features(filing: Filing) -> frozenset[str]:
-    """What makes a plan-year more than plain."""
-    events = filing.batch.plans[0].events
-    kinds = {type(e) for e in events}
-    found = {
-        "in_thousands": filing.scale == 1000,
-        "june_year_end": events[0].as_of.month == 6,
-        "loans_as_notes_receivable": any(isinstance(e, ev.ReceivableReported) and e.kind == "participant_loans" for e in events),
-        "contract_value_adjustment": ev.ValueAdjustmentReported in kinds,
-        "liabilities": ev.LiabilityReported in kinds,
-        "transfers": ev.TransferIn in kinds,
-        "depreciation": any(isinstance(e, ev.NetAppreciation) and e.amount < 0 for e in events),
-        "no_printed_totals_but_net_assets": not any(
-            isinstance(e, ev.TotalReported) and e.total in ("total_investments", "total_assets") for e in events),
-    }
-    return frozenset(name for name, present in found.items() if present)
-
-
 TRUTH_FAMILIES = ("in_thousands", "june_year_end", "loans_as_notes_receivable", "contract_value_adjustment",
                   "liabilities", "transfers", "depreciation", "no_printed_totals_but_net_assets")
 
@@ -224,7 +206,7 @@ TRUTH_FAMILIES = ("in_thousands", "june_year_end", "loans_as_notes_receivable", 
 @cache
 def plan_year(*wanted: str) -> Filing:
     """The first drawn plan-year with exactly these features, so a test varies one thing at a time."""
-    return next(f for seed in range(2000) if features(f := truth(seed)) == frozenset(wanted))
+    return next(f for seed in range(2000) if rich_features(f := truth(seed)) == frozenset(wanted))
 
 
 @pytest.mark.parametrize("family", TRUTH_FAMILIES)
