@@ -154,11 +154,12 @@ def reconciles(balance: dict | None, truth: str) -> bool:
 
 def table(s: dict) -> str:
     lines = [
-        f"filings imported            {s['imported']:>6} / {s['documents']}",
+        f"filings imported            {s['imported']:>6} / {s['documents']}"
+        + "".join(f", {n} {status}" for status, n in s["statuses"].items() if status != "imported"),
         f"figures read back exactly   {s['figures_read_back_exactly']:>6} / {s['documents']}",
-        f"year ends reconciled        {s['year_ends_reconciled']:>6} / {s['documents']}",
-        f"planted found               {s['planted_found']:>6} / {s['planted']}",
-        f"false alarms                {s['false_alarms']:>6}",
+        f"year ends reconciled        {s['year_ends_reconciled']:>6} / {s['documents']}  (replayed = reported = true)",
+        f"planted found               {s['planted_found']:>6} / {s['planted']}  (a finding on its plan and date)",
+        f"false alarms                {s['false_alarms']:>6}  (findings on any other plan and date)",
         f"parse rate                  {s['parse_documents_per_second']:>6} documents/s",
     ]
     lines += [f"  false alarms, {check}: {n}" for check, n in s["false_alarms_by_check"].items()]
@@ -180,6 +181,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp) / "filings"
         out.mkdir(parents=True, exist_ok=True)
+        if any(out.iterdir()):
+            raise SystemExit(f"{out} is not empty: every document in it would be imported and counted")
         summary = measure(args.seed, args.plans, args.years, args.discrepancy_rate, out, Path(tmp) / "home")
     summary["arguments"] = {"seed": args.seed, "plans": args.plans, "years": args.years,
                             "discrepancy_rate": args.discrepancy_rate}
