@@ -242,10 +242,8 @@ CATEGORY_FUNDS = {
     ),
 }
 LIABILITY_KINDS = ("Due to broker", "Accrued expenses", "Excess contributions refundable")
-SPONSORS = (
-    "Aldmoor Industries", "Brackenridge Foods", "Corvale Systems", "Dunmore Textiles", "Elsworth Chemical",
-    "Fairhaven Tool", "Glenrock Paper", "Harrowgate Energy", "Ivel Medical", "Kestwick Instruments",
-)
+SYLLABLES = ("ba", "ce", "di", "fo", "ga", "he", "ki", "lu", "ma", "ne", "po", "ra", "si", "tu", "va", "wo")
+INDUSTRIES = ("Industries", "Foods", "Systems", "Textiles", "Chemical", "Tool", "Paper", "Energy", "Medical", "Instruments")
 PLAN_KINDS = ("Savings Plan", "401(k) Plan", "Retirement Savings Plan", "Employee Savings and Investment Plan")
 LOANS = "Participant loans"
 
@@ -312,8 +310,19 @@ def rich_filings(plans: int, years: int, *, seed: int = 0, discrepancy_rate: flo
             prior = current
 
 
+def coined(p: int) -> str:
+    """A made-up company name, its own for each p and without digits (a name's digits are not figures)."""
+    syllables = []
+    while True:
+        p, digit = divmod(p, len(SYLLABLES))
+        syllables.append(SYLLABLES[digit])
+        if not p:
+            break
+    return "".join(["Mer", *syllables, "ton"]).capitalize()
+
+
 def plan_shape(rng: random.Random, p: int) -> PlanShape:
-    sponsor = f"{rng.choice(SPONSORS)} {p:04d}, Inc."
+    sponsor = f"{coined(p)} {rng.choice(INDUSTRIES)}, Inc."
     headings = rng.sample(sorted(CATEGORY_FUNDS), rng.randint(1, 3))
     categories = {h: tuple(rng.sample(CATEGORY_FUNDS[h], rng.randint(1, min(4, len(CATEGORY_FUNDS[h]))))) for h in headings}
     if rng.random() < 0.5:
