@@ -145,6 +145,16 @@ def continues(one: Filing, two: Filing) -> bool:
     return items <= earlier.keys() & later.keys() and all(earlier[k] == later[k] for k in earlier.keys() & later.keys())
 
 
+@settings(derandomize=True, max_examples=40, deadline=None)
+@given(filing=truths(discrepancy=True), layout=layouts())
+def test_every_figure_of_the_truth_is_printed(filing, layout):
+    """The generator's own check: whatever the layout, each figure appears, in its unit."""
+    document = render(filing, layout)
+    for section, _, _, amount, _ in figures(filing.batch):
+        unit = filing.scale if section in ("net_assets", "changes") else 1
+        assert amount == 0 or f"{abs(amount) // unit:,}" in document, (section, amount, layout.describe())
+
+
 def test_rendering_is_deterministic_and_each_layout_differs():
     filing = truth(5)
     drawn = [Layout.draw(random.Random(i)) for i in range(2)]
