@@ -111,7 +111,6 @@ class Row:
     level: int = 0
     kind: str = "item"  # heading | item | subtotal | total | blank
     deduction: bool = False  # printed in parentheses where the layout prints deductions so
-    worded: bool = False  # the caption says which way it goes: magnitudes where negatives="caption"
     keep_case: bool = False  # an investment's name, printed as named
 
 
