@@ -52,6 +52,7 @@ class Table(msgspec.Struct, frozen=True):
     headings: tuple[str, ...]  # one per column, its heading lines joined; "" where none
     rows: tuple[Row, ...]
     source: Source  # where the table starts
+    header: tuple[str, ...] = ()  # the heading lines as printed, such as "(In thousands)" over the years
 
 
 class Text(msgspec.Struct, frozen=True):

@@ -15,7 +15,7 @@ from datetime import date
 
 from ledger import events as ev
 
-from importers.model import Document, Source, Table, Text
+from importers.model import Document, Row, Source, Table, Text
 from importers.sections import (
     AUDIT_REPORT,
     CHANGES,
@@ -31,14 +31,16 @@ from importers.sections import (
     is_title,
 )
 from importers.statements import Statement
-from importers.text import Line, find_dates, is_page_number
+from importers.text import MONTH_PATTERN, Line, find_dates, is_page_number
 
 _WINDOW = 15  # non-blank lines between a heading and the table it titles
-_STATEMENT_ROWS = 3  # figure rows a statement has at the least
+_STATEMENT_ROWS = 1  # a first page may hold a single line of figures
 _OTHER_SCHEDULE = re.compile(
     r"line\s+4\s*j|reportable\s+transactions|line\s+4\s*a\b|schedule\s+h\s*,?\s*line\s+4\s*[a-hj-z]\b", re.IGNORECASE
 )
 _PARTS = (NET_ASSETS, CHANGES, NOTES, AUDIT_REPORT, SIGNATURES, OTHER_PART)
+_MONTH_DAY = re.compile(MONTH_PATTERN + r"\s+\d{1,2},?", re.IGNORECASE)  # 'December 31,' over the years
+_GROUP_HEADING = re.compile(r"[A-Za-z][\w ,()'&-]{0,50}:")  # 'Receivables:' left behind by a page break
 _CONTINUED = re.compile(r"\(continued\)|continued$", re.IGNORECASE)
 
 
@@ -100,7 +102,8 @@ def find_statement(
             continue
         j, table, end = found
         title = view.lines[i]
-        unit: ev.Unit = "thousands" if in_thousands(view.lines[i : j + 1]) else "dollars"
+        above = [*view.lines[i : j + 1], *(Line(0, text, text) for text in table.header)]
+        unit: ev.Unit = "thousands" if in_thousands(above) else "dollars"
         statement = Statement(section, _source(title), unit, [_without_furniture(table, plan_names)])
         end = _continuations(view, statement, end, stop, plan_names)
         return i, statement, end
@@ -109,28 +112,40 @@ def find_statement(
 
 def _continuations(view: View, statement: Statement, end: int, stop: int, plan_names: frozenset[str]) -> int:
     """Add the tables that continue the statement on later pages: only titles, dates, page
-    numbers and '(continued)' between them."""
+    numbers and '(continued)' between them, and group headings ('Receivables:') that a page
+    break parted from their rows."""
     other = CHANGES if statement.section == "net_assets" else NET_ASSETS
+    width = len(statement.tables[0].headings)
+    headings: list[Line] = []
     j = end
     while j < stop:
         if j in view.tables:
             table, after = view.tables[j]
-            if len(table.headings) != len(statement.tables[0].headings) or not any(r.has_figures for r in table.rows):
+            if len(table.headings) != width or not any(r.has_figures for r in table.rows):
                 return end
-            statement.tables.append(_without_furniture(table, plan_names))
+            lead = tuple(Row((h.text, *[""] * (width - 1)), (None,) * width, Source(h.no, h.raw)) for h in headings)
+            table = _without_furniture(table, plan_names)
+            statement.tables.append(Table(table.headings, lead + table.rows, table.source, table.header))
+            headings = []
             end = j = after
             continue
         line = view.lines[j]
         if is_heading(line, other) or any(is_heading(line, p) for p in (NOTES, SCHEDULE_H, SCHEDULE_G, SIGNATURES)):
             return end
-        if not (line.blank or line.page_break or is_page_number(line) or _is_furniture(line, plan_names)):
+        if _GROUP_HEADING.fullmatch(line.text.strip()):
+            headings.append(line)
+        elif not (line.blank or line.page_break or is_page_number(line) or _is_furniture(line, plan_names)):
             return end
         j += 1
     return end
 
 
 def _is_furniture(line: Line, plan_names: frozenset[str]) -> bool:
-    return is_title(line, plan_names) or bool(_CONTINUED.search(line.text)) or is_dateline(line.text)
+    return (
+        is_title(line, plan_names)
+        or bool(_CONTINUED.search(line.text) or _MONTH_DAY.fullmatch(line.text.strip()))
+        or is_dateline(line.text)
+    )
 
 
 def _without_furniture(table: Table, plan_names: frozenset[str]) -> Table:
@@ -139,7 +154,7 @@ def _without_furniture(table: Table, plan_names: frozenset[str]) -> Table:
     rows = tuple(
         r for r in table.rows if r.has_figures or not _is_furniture(Line(r.source.line, r.source.text, r.caption), plan_names)
     )
-    return Table(table.headings, rows, table.source)
+    return Table(table.headings, rows, table.source, table.header)
 
 
 def _source(line: Line) -> Source:

@@ -61,6 +61,7 @@ class _Scan:
     figures: list[PrintedFigure] = field(default_factory=list)
     error: ParseError | None = None  # a mistyped amount: fatal only inside a table
     header: bool = False  # made only of year or date headings
+    page_number: bool = False  # a lone number: a page number, unless it stands under a column
 
     @property
     def caption_end(self) -> int:
@@ -74,8 +75,8 @@ def _is_year_header(text: str) -> bool:
 
 
 def _scan(line: Line) -> _Scan:
-    scan = _Scan(line)
-    if line.blank or is_rule(line.text) or is_page_number(line):
+    scan = _Scan(line, page_number=is_page_number(line))
+    if line.blank or is_rule(line.text):
         return scan
     if _is_year_header(line.text):
         scan.header = True
@@ -116,7 +117,7 @@ class _Reader:
     def _table_at(self, i: int) -> tuple[int, int, int] | None:
         """(first heading line, first body line, end) of a table whose first figure line is i."""
         scan = self.scans[i]
-        if not scan.figures or not scan.caption and scan.figures[0].start < 4 and len(scan.figures) == 1:
+        if not scan.figures or scan.page_number or not scan.caption and scan.figures[0].start < 4 and len(scan.figures) == 1:
             return None
         zone = min(f.start for f in scan.figures)
         body, head = self._head_above(i, zone)
@@ -205,6 +206,7 @@ class _Reader:
         return scan.caption_end <= zone - 1 and not (len(text) > 60 and text.endswith("."))
 
     def _end_below(self, i: int, zone: int) -> int:
+        ends = {f.end for f in self.scans[i].figures}
         end = i + 1
         j = i + 1
         blanks = 0
@@ -214,7 +216,7 @@ class _Reader:
             line = scan.line
             if line.page_break or scan.header:
                 break
-            if line.blank or is_page_number(line) or is_rule(line.text):
+            if line.blank or is_rule(line.text) or scan.page_number and not _under(scan, ends):
                 blanks += line.blank
                 if blanks >= _BLANK_GAP:
                     break
@@ -223,6 +225,7 @@ class _Reader:
             if scan.figures or scan.error is not None:
                 if scan.figures:
                     zone = min(zone, min(f.start for f in scan.figures))
+                    ends.update(f.end for f in scan.figures)
                 blanks = 0
                 end = j + 1
             elif self._caption_only(scan, zone):
@@ -245,7 +248,8 @@ class _Reader:
         headings = _headings(header, text_starts, slots, zone)
         rows = self._rows(body, end, slots, text_starts)
         first = self.lines[head]
-        return Table(headings, tuple(rows), Source(first.no, first.raw))
+        printed = tuple(line.text.strip() for line in header if not is_rule(line.text))
+        return Table(headings, tuple(rows), Source(first.no, first.raw), printed)
 
     def _rows(self, body: int, end: int, slots: list[tuple[int, int]], text_starts: list[int]) -> list[Row]:
         rows: list[Row] = []
@@ -268,7 +272,7 @@ class _Reader:
         for j in range(body, end):
             scan = self.scans[j]
             line = scan.line
-            if line.blank or is_page_number(line):
+            if line.blank or scan.page_number and not _under(scan, {b for _, b in slots}):
                 flush()
                 adjacent, gap = False, True
                 continue
@@ -300,6 +304,11 @@ class _Reader:
             rule = adjacent = gap = False
         flush()
         return rows
+
+
+def _under(scan: _Scan, ends: set[int]) -> bool:
+    """A lone number ending under a figure column is a figure (an unlabelled subtotal)."""
+    return bool(scan.figures) and any(abs(scan.figures[-1].end - e) <= _SLACK for e in ends)
 
 
 def _text(line: Line) -> Text:

@@ -159,7 +159,7 @@ def net_assets_events(st: Statement, stamp: Stamp) -> Read:
         e += 1
         total = structure.totals.get(e)
         if total is not None and cls is not ev.NetAssetsReported:
-            cls, fields = ev.TotalReported, {"total": _net_assets_total(total.kinds, row.caption)}
+            cls, fields = ev.TotalReported, {"total": _net_assets_total(total, row.caption)}
         for c in columns:
             fig = row.figures[c.index]
             if fig is None:
@@ -223,9 +223,13 @@ def _net_assets_heading(text: str, part: str | None, category: str, totalled: bo
     return part, category
 
 
-def _net_assets_total(kinds: frozenset[str], caption: str) -> ev.TotalKind:
-    """A total's kind from what it adds up, whatever its caption says."""
-    kinds = kinds - {"total"}
+def _net_assets_total(total: Total, caption: str) -> ev.TotalKind:
+    """A total's kind from what it adds up, whatever its caption says. A total that does not
+    foot keeps the kind its caption names, if it names one: its items are then only the nearest
+    guess (the audit reports it either way)."""
+    if not total.footed and captions.is_total(caption) and captions.total_kind(caption) != "other":
+        return captions.total_kind(caption)
+    kinds = total.kinds - {"total"}
     if kinds == {"holding"}:
         return "total_investments"
     if kinds == {"receivable"}:
@@ -310,7 +314,7 @@ def changes_events(st: Statement, stamp: Stamp) -> Read:
         total = structure.totals.get(e)
         cls, fields = item.cls, item.fields
         if total is not None and item.kind == "total" or total is not None and cls is not ev.NetAssetsReported and item.kind != "net_change":
-            cls, fields = ev.TotalReported, {"total": _changes_total(total.kinds, item.label)}
+            cls, fields = ev.TotalReported, {"total": _changes_total(total, item.label)}
         for column, fig in item.figures:
             _emit_change(out, item.row, cls, fields, item.label, fig, column)
         out.note(item.row, "total" if total else "item", cls.__name__, _totals_detail(total, entry_lines))
@@ -370,8 +374,11 @@ def _emit_change(out: _Emitter, row: Row, cls: type, fields: dict, label: str, f
         out.emit(cls, row, as_of, column.heading, amount=amount, label=label, **extra)
 
 
-def _changes_total(kinds: frozenset[str], caption: str) -> ev.TotalKind:
-    kinds = kinds - {"total"}
+def _changes_total(total: Total, caption: str) -> ev.TotalKind:
+    named = captions.total_kind(caption, income_statement=True)
+    if not total.footed and captions.is_total(caption) and named != "other":
+        return named
+    kinds = total.kinds - {"total"}
     if kinds == {"contribution"}:
         return "total_contributions"
     if kinds and kinds <= {"income"}:

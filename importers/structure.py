@@ -21,7 +21,7 @@ rule, without a caption, or a caption that can name a group ("Net investment inc
 _BEAM = 48
 _FOOTS = 4.0  # a printed total equal to the sum of its items
 _FAILS = -6.0  # a row worded as a total that no span of items adds up to
-_WORDED_AS_ITEM = -5.0  # a row worded as a total, read as an item
+_WORDED_AS_ITEM = -10.0  # worse than a failing total: a typo must not turn a total into an item  # a row worded as a total, read as an item
 _MAYBE_AS_TOTAL = -0.5
 _ALIGNED = 0.5  # the total's items start where a heading or rule starts a group
 _ONE_ITEM = -1.0  # a total of a single item foots trivially
@@ -53,6 +53,10 @@ class Total:
     foots: tuple[bool | None, ...]  # per column; None where the column prints nothing
     kinds: frozenset[str]  # the kinds of every item under it
     sums: tuple[Decimal, ...]  # per column: what its items add up to
+
+    @property
+    def footed(self) -> bool:
+        return all(f is not False for f in self.foots)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +106,8 @@ def _choices(state: _State, i: int, entry: Entry, entries: Sequence[Entry], colu
     out = []
     item = Node(i, tuple(e or Decimal(0) for e in entry.effects), i, frozenset([entry.kind]))
     penalty = _WORDED_AS_ITEM if entry.hint == "total" else 0.0
-    out.append(_State((*state.stack, item), state.score + penalty, state.totals))
+    if not entry.spans_all or not state.stack:
+        out.append(_State((*state.stack, item), state.score + penalty, state.totals))
     if entry.hint == "item":
         return out
     matched = False
@@ -124,7 +129,7 @@ def _choices(state: _State, i: int, entry: Entry, entries: Sequence[Entry], colu
             score += _MAYBE_AS_TOTAL
         out.append(_close(state, i, span, k, sums, foots, score))
     if not matched and entry.hint == "total" and state.stack:
-        k = len(state.stack) if entry.spans_all else _default_span(state.stack, entries)
+        k = len(state.stack) if entry.spans_all else _closest_span(state.stack, entry.effects, columns)
         span = state.stack[-k:]
         sums = tuple(sum((n.effects[c] for n in span), Decimal(0)) for c in range(columns))
         out.append(_close(state, i, span, k, sums, _foots(entry.effects, sums), _FAILS, printed=entry.effects))
@@ -155,12 +160,18 @@ def _foots(printed: tuple[Decimal | None, ...], sums: tuple[Decimal, ...]) -> tu
     return tuple(None if p is None else abs(p) == abs(s) for p, s in zip(printed, sums, strict=True))
 
 
-def _default_span(stack: tuple[Node, ...], entries: Sequence[Entry]) -> int:
-    """For a total that foots nowhere: back to where its group starts, else everything."""
-    for k in range(1, len(stack) + 1):
-        if entries[stack[-k].first].group_start:
-            return k
-    return len(stack)
+def _closest_span(stack: tuple[Node, ...], printed: tuple[Decimal | None, ...], columns: int) -> int:
+    """For a total that foots nowhere: the span whose sum is nearest the printed figure (a typo
+    moves a total by a little, a wrong span by a whole item), the longer one on a tie."""
+
+    def distance(k: int) -> Decimal:
+        span = stack[-k:]
+        return sum(
+            (abs(abs(p) - abs(sum((n.effects[c] for n in span), Decimal(0)))) for c, p in enumerate(printed) if p is not None),
+            Decimal(0),
+        )
+
+    return min(range(1, len(stack) + 1), key=lambda k: (distance(k), -k))
 
 
 def _prune(states: list[_State]) -> list[_State]:

@@ -156,8 +156,9 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _digit_end(start: int, token: str) -> int:
-    return start + len(token.rstrip(")"))
+def _digit_end(end: int, token: str) -> int:
+    """Where the last digit ends: what typists align ('$  1,234' counts to its 4, '(5)' to 5)."""
+    return end - (len(token) - len(token.rstrip(")")))
 
 
 def trailing_figures(text: str, limit: int = 4) -> tuple[str, list[Figure]]:
@@ -175,7 +176,7 @@ def trailing_figures(text: str, limit: int = 4) -> tuple[str, list[Figure]]:
             value = parse_amount(_FOOTNOTE.sub("", token))  # '$3,430(a)': a figure with its footnote mark
         if value is None:
             break
-        figures.append(Figure(value, start, _digit_end(start, token), token))
+        figures.append(Figure(value, start, _digit_end(end, token), token))
         tokens.pop()
     figures.reverse()
     while figures and tokens and _CAPTION_LIKE.fullmatch(figures[0].raw) and figures[0].start - tokens[-1][1] == 1:
