@@ -17,7 +17,8 @@ from importers.classify import is_form_11k, not_a_plan_filing
 from importers.errors import ParseError
 from importers.notes import Prose, notes_events
 from importers.parts import View, find_schedule, find_statement, schedule_date, schedule_end, schedule_tables
-from importers.plaintext import read_text
+from importers.formats import read_model
+from importers.model import Document, Source
 from importers.schedules import schedule_g_events, schedule_h_events
 from importers.sections import (
     AUDIT_REPORT,
@@ -33,7 +34,7 @@ from importers.sections import (
 )
 from importers.stamp import Stamp
 from importers.statements import Read, Statement, changes_events, net_assets_events
-from importers.text import Line, find_dates, squash, year_end
+from importers.text import Line, find_dates, make_date, squash, year_end
 
 MAX_FIGURE = Decimal(10) ** 12
 """No plan's figure reaches a trillion; the largest 401(k) plans hold under $100 billion."""
@@ -70,6 +71,7 @@ class _Filing:
     cover_names: list[cover.Named]
     sponsor: str
     plan_names: frozenset[str]  # normalised, to recognise the name repeated as page furniture
+    submission: tuple[dict, Source] | None = None  # an EDGAR header's facts, and where they stand
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,8 @@ def read_document(name: str, data: bytes) -> tuple[ImportResult, list[PlanReadin
 
 
 def _parse(name: str, data: bytes, readings: list[PlanReading]) -> ImportResult:
-    view = View.of(read_text(name, data))
+    doc = read_model(name, data)
+    view = View.of(doc)
     lines = view.lines
     segments = _segments(view)
     if not segments:
@@ -106,10 +109,11 @@ def _parse(name: str, data: bytes, readings: list[PlanReading]) -> ImportResult:
     signed = cover.date_signed(lines)
     firm, report_date = cover.auditor(lines)
     cover_names = cover.plan_names(lines)
+    submission = _submission(doc)
     filing = _Filing(
         name=name,
         digest=document_digest(data),
-        fiscal=cover.fiscal_year_end(lines),
+        fiscal=cover.fiscal_year_end(lines) or _period(doc, submission),
         date_signed=signed.value if signed else report_date.value if report_date else None,
         auditor=firm.text if firm else "",
         cover_names=cover_names,
@@ -117,6 +121,7 @@ def _parse(name: str, data: bytes, readings: list[PlanReading]) -> ImportResult:
         plan_names=frozenset(
             normalise_name(n) for n in [*(c.text for c in cover_names), *(s.title.text for s in segments if s.title)]
         ),
+        submission=submission,
     )
     plans = [_plan_batch(view, segment, filing, len(segments), readings) for segment in segments]
     return FilingBatch(document=name, digest=filing.digest, filing_id=filing_id(filing.digest), plans=plans)
@@ -135,7 +140,8 @@ def _plan_batch(view: View, segment: _Segment, filing: _Filing, plans: int, read
         raise ParseError("no statement of changes in net assets available for benefits", lines[na_end - 1].no)
     fye = filing.fiscal.value if filing.fiscal else _fiscal_year_end(view, na, changes)
     fid = filing_id(filing.digest)
-    stamp = Stamp(fid, filing.date_signed or fye, fye)
+    filed = filing.submission[0].get("filed") if filing.submission else None
+    stamp = Stamp(fid, filing.date_signed or filed or fye, fye)
     named = _name_of(segment, filing.cover_names, plans)
     plan_name, name_line = (named.text, named.line) if named else ("", lines[segment.heading])
     ein, number = cover.plan_numbers(lines[segment.start : segment.end] if plans > 1 else lines)
@@ -158,6 +164,9 @@ def _plan_batch(view: View, segment: _Segment, filing: _Filing, plans: int, read
             unit=na.unit,
         ),
     ]
+    if filing.submission:
+        facts, source = filing.submission
+        events.append(ev.SubmissionReported(**stamp.common("cover", source, fye), **facts))
     na_read = net_assets_events(na, stamp)
     changes_read = changes_events(changes[1], stamp)
     readings.append(PlanReading(plan_name, na_read, changes_read))
@@ -165,6 +174,34 @@ def _plan_batch(view: View, segment: _Segment, filing: _Filing, plans: int, read
     events += _notes_and_schedules(view, segment, max(na_end, changes[2]), stamp, filing.plan_names)
     _check_figures(events)
     return PlanBatch(plan=PlanRef(name=plan_name, sponsor=filing.sponsor, ein=ein, plan_number=number), events=events)
+
+
+_COMPACT_DATE = re.compile(r"((?:19|20)\d{2})(\d{2})(\d{2})")  # EDGAR headers: 20011231
+
+
+def _submission(doc: Document) -> tuple[dict, Source] | None:
+    """The envelope's facts as SubmissionReported fields, cited at the accession number."""
+    if not doc.facts:
+        return None
+    fields: dict = {}
+    for fact in doc.facts:
+        if fact.name in ("period", "filed"):
+            m = _COMPACT_DATE.fullmatch(fact.value)
+            value = make_date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+            if value is not None:
+                fields[fact.name] = value
+        else:
+            fields[fact.name] = squash(fact.value)
+    cited = doc.fact("accession") or doc.facts[0]
+    return fields, cited.source
+
+
+def _period(doc: Document, submission: tuple[dict, Source] | None) -> cover.Dated | None:
+    """The header's period of report, where the cover gives no fiscal year end."""
+    if submission is None or "period" not in submission[0]:
+        return None
+    source = submission[1] if doc.fact("period") is None else doc.fact("period").source
+    return cover.Dated(submission[0]["period"], Line(source.line, source.text, source.text))
 
 
 def _check_figures(events: Sequence[ev.PlanEvent]) -> None:

@@ -66,9 +66,21 @@ class Text(msgspec.Struct, frozen=True):
 Block = Text | Table
 
 
+class HeaderFact(msgspec.Struct, frozen=True):
+    """A fact a submission's envelope states about the filing ("ACCESSION NUMBER")."""
+
+    name: str  # company | form | period | filed | accession
+    value: str
+    source: Source
+
+
 class Document(msgspec.Struct, frozen=True):
     name: str
     blocks: tuple[Block, ...]
+    facts: tuple[HeaderFact, ...] = ()
+
+    def fact(self, name: str) -> HeaderFact | None:
+        return next((f for f in self.facts if f.name == name), None)
 
     def texts(self) -> Iterator[Text]:
         """Every line in reading order as text, table rows included (cells joined): what the

@@ -47,9 +47,13 @@ _SECTION = re.compile(
 
 
 def read_text(name: str, data: bytes) -> Document:
-    """The document's model; a ParseError where it is not text or a table cannot be read."""
-    lines = decode(data)
-    return Document(name, tuple(_Reader(lines).blocks()))
+    """The document's model; a ParseError where it is not text."""
+    return Document(name, tuple(read_lines(decode(data))))
+
+
+def read_lines(lines: Sequence[Line]) -> list[Text | Table]:
+    """Blocks of already decoded lines (a part of a larger file keeps that file's numbering)."""
+    return _Reader(lines).blocks()
 
 
 @dataclass(slots=True)

@@ -286,6 +286,16 @@ class DeemedLoanRepaid(PlanEvent, kw_only=True):
     start_date: date | None = None
 
 
+class SubmissionReported(PlanEvent, kw_only=True):
+    """What an EDGAR submission's header says of the filing (provenance: its accession line)."""
+
+    company: str = ""  # COMPANY CONFORMED NAME
+    form: str = ""  # CONFORMED SUBMISSION TYPE: "11-K", "11-K/A"
+    period: date | None = None  # CONFORMED PERIOD OF REPORT
+    filed: date | None = None  # FILED AS OF DATE
+    accession: str = ""  # ACCESSION NUMBER
+
+
 Reading = Literal["footed", "chosen", "not_footing"]
 
 
@@ -349,6 +359,7 @@ PLAN_EVENT_TYPES: tuple[type[PlanEvent], ...] = (
     NonexemptTransactionReported,
     ValueAdjustmentReported,
     StatementRead,
+    SubmissionReported,
 )
 
 

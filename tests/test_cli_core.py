@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from ledger.application import Ledger
 from tests.batches import filing
+
+PER_FILING = len(filing().plans[0].events)
 from tests.cli import planledger, planledger_json
 
 
@@ -33,8 +35,8 @@ def test_events_filters_by_plan_and_type_with_exact_amounts(tmp_path):
     assert [(r["position"], r["source"], Decimal(r["amount"])) for r in rows] == [
         (3, "participant", Decimal("1881455")),
         (4, "rollover", Decimal("87602.50")),
-        (32, "participant", Decimal("1881455")),
-        (33, "rollover", Decimal("87602.50")),
+        (PER_FILING + 3, "participant", Decimal("1881455")),  # the second filing's, after the first's events
+        (PER_FILING + 4, "rollover", Decimal("87602.50")),
     ]
     assert all(isinstance(r["amount"], str) for r in rows)
     assert rows[0]["provenance"]["section"] == "changes" and rows[0]["provenance"]["line"] == 3

@@ -47,9 +47,24 @@ def test_empty_file():
 
 
 def test_binary_file():
-    result = rejected(b"GIF89a\x01\x00\x00\x00" + bytes(range(256)) * 4)
+    result = rejected(b"\x07\x01\x00\x00\x00" + bytes(range(256)) * 4)
     assert "binary" in result.reason
     assert result.line == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        (b"GIF89a\x01\x00\x00\x00" + bytes(range(256)), "GIF image"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(256), "PNG image"),
+        (b"PK\x03\x04" + bytes(64) + b"xl/workbook.xml", "XLSX"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "XLS or DOC"),
+        (b"{\\rtf1\\ansi Form 11-K", "RTF"),
+    ],
+)
+def test_a_format_no_reader_reads_is_named(data, named):
+    result = rejected(data)
+    assert named in result.reason and "not supported" in result.reason
 
 
 def test_binary_bytes_inside_a_filing_name_their_line():
