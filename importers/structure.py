@@ -108,10 +108,10 @@ def _choices(state: _State, i: int, entry: Entry, entries: Sequence[Entry], colu
     penalty = _WORDED_AS_ITEM if entry.hint == "total" else 0.0
     if not entry.spans_all or not state.stack:
         out.append(_State((*state.stack, item), state.score + penalty, state.totals))
-    if entry.hint == "item":
+    if entry.hint == "item" and not entry.spans_all:
         return out
     matched = False
-    for k in range(len(state.stack) if entry.spans_all else 1, len(state.stack) + 1):
+    for k in range(max(1, len(state.stack)) if entry.spans_all else 1, len(state.stack) + 1):
         span = state.stack[-k:]
         sums = tuple(sum((n.effects[c] for n in span), Decimal(0)) for c in range(columns))
         foots = _foots(entry.effects, sums)
@@ -120,7 +120,7 @@ def _choices(state: _State, i: int, entry: Entry, entries: Sequence[Entry], colu
         matched = True
         score = _FOOTS
         if k == 1:
-            if entry.hint != "total":
+            if entry.hint != "total" and not entry.spans_all:
                 continue
             score += _ONE_ITEM
         if entries[span[0].first].group_start or span[0].first == 0:
@@ -128,7 +128,7 @@ def _choices(state: _State, i: int, entry: Entry, entries: Sequence[Entry], colu
         if entry.hint == "maybe_total":
             score += _MAYBE_AS_TOTAL
         out.append(_close(state, i, span, k, sums, foots, score))
-    if not matched and entry.hint == "total" and state.stack:
+    if not matched and (entry.hint == "total" or entry.spans_all) and state.stack:
         k = len(state.stack) if entry.spans_all else _closest_span(state.stack, entry.effects, columns)
         span = state.stack[-k:]
         sums = tuple(sum((n.effects[c] for n in span), Decimal(0)) for c in range(columns))
