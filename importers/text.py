@@ -117,7 +117,7 @@ def is_page_number(line: Line) -> bool:
 
 _AMOUNT = re.compile(r"(-)?(\()?(-)?\$?(\()?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(\))?")
 _DASH = re.compile(r"\$?(?:-{1,3}|\u2014|\u2013|-0-)")
-_LOOKS_NUMERIC = re.compile(r"\(?\$?\(?[0-9][0-9A-Za-z,.]*\)?")
+_LOOKS_NUMERIC = re.compile(r"\(?\$?\(?[0-9]\S*")  # starts like a figure: "1,18?,450", "3O0,752"
 _CAPTION_LIKE = re.compile(r"\d+|-{1,3}|\u2014|\u2013")  # one space after a word: part of the caption
 _FOOTNOTE = re.compile(r"(?:\([a-z]\)|\*+)$")
 
