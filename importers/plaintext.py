@@ -38,6 +38,7 @@ _YEAR_CELL = re.compile(
     re.IGNORECASE,
 )
 _TAG_COLUMN = re.compile(r"<[SC]>", re.IGNORECASE)
+_LEADERS = re.compile(r"(?:\s*\.){3,}\s*$|\s*_{3,}\s*$")  # dot leaders between a caption and its figures
 _CONNECTORS = frozenset(
     "a an and at by for from in into of on or the to with & less net plus including".split()
 )
@@ -416,6 +417,7 @@ def _row(
     problem: str = "",
 ) -> Row:
     texts = _split_text(line, figures, text_starts) if len(text_starts) > 1 else [squash(caption[0])]
+    texts = [_LEADERS.sub("", t) for t in texts]
     cells = [*texts, *([""] * len(slots))]
     values: list[Figure | None] = [None] * len(cells)
     try:
