@@ -38,6 +38,7 @@ _YEAR_CELL = re.compile(
     re.IGNORECASE,
 )
 _TAG_COLUMN = re.compile(r"<[SC]>", re.IGNORECASE)
+_MAY_HOLD_FIGURES = re.compile(r"[\d\u2013\u2014-]")  # a figure, a year or a dash for zero
 _LEADERS = re.compile(r"(?:\s*\.){3,}\s*$|\s*_{3,}\s*$")  # dot leaders between a caption and its figures
 _CONNECTORS = frozenset(
     "a an and at by for from in into of on or the to with & less net plus including".split()
@@ -82,6 +83,8 @@ def _is_year_header(text: str) -> bool:
 def _scan(line: Line) -> _Scan:
     scan = _Scan(line, page_number=is_page_number(line))
     if line.blank or is_rule(line.text):
+        return scan
+    if not _MAY_HOLD_FIGURES.search(line.text):
         return scan
     if _is_year_header(line.text):
         scan.header = True

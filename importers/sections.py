@@ -7,6 +7,7 @@ each finder therefore also checks what follows the heading.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -52,6 +53,7 @@ _DATE_WORDS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=65536)  # the parts are looked for many times over the same lines
 def is_heading(line: Line, pattern: re.Pattern[str], anywhere: bool = False) -> bool:
     """The line starts a part titled `pattern` (not a contents entry, not a sentence)."""
     text = squash(line.text)

@@ -7,6 +7,7 @@ quantifiers, so a large document costs time in proportion to its size.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -92,6 +93,7 @@ def _line(no: int, raw: str) -> Line:
     return Line(no, raw, text, page_break)
 
 
+@functools.lru_cache(maxsize=8192)
 def is_rule(text: str) -> bool:
     """An underline: only dashes, equals signs or underscores ('----', '====', '- ----')."""
     tokens = text.split()
