@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from importers.errors import ParseError
-from importers.sections import is_dateline
 from importers.model import Document, Figure, Row, Source, Table, Text
 from importers.text import (
+    is_dateline,
     Figure as PrintedFigure,
     Line,
     decode,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from ledger.identity import normalise_name
 
-from importers.text import DATE, YEAR, Line, squash
+from importers.text import Line, is_dateline, squash
 
 TOC_TAIL = re.compile(r"(?:\.{4,}|\s{3,}\d{1,3}(?:\s*-\s*\d{1,3})?$)")
 
@@ -47,12 +47,6 @@ _FURNITURE = re.compile(
     r"000'?s?\s+omitted",
     re.IGNORECASE,
 )
-_DATE_WORDS = re.compile(
-    r"\b(?:as|of|at|and|for|the|years?|ended|ending|period|plan|fiscal|december|june|september|march)\b",
-    re.IGNORECASE,
-)
-
-
 @functools.lru_cache(maxsize=65536)  # the parts are looked for many times over the same lines
 def is_heading(line: Line, pattern: re.Pattern[str], anywhere: bool = False) -> bool:
     """The line starts a part titled `pattern` (not a contents entry, not a sentence)."""
@@ -87,14 +81,6 @@ def following(lines: Sequence[Line], i: int, n: int) -> list[Line]:
             if len(out) == n:
                 break
     return out
-
-
-def is_dateline(text: str) -> bool:
-    """A title line that only dates the statement: 'As of December 31, 2000 and 1999'."""
-    if not YEAR.search(text):
-        return False
-    rest = _DATE_WORDS.sub(" ", YEAR.sub(" ", DATE.sub(" ", text)))
-    return not re.sub(r"[\s,.\d()]", "", rest)
 
 
 def in_thousands(lines: Sequence[Line]) -> bool:

@@ -68,7 +68,7 @@ class Reading:
     """What the reader made of one row, for `--explain` and for the events."""
 
     row: Row
-    role: str  # heading | item | total | net assets | furniture
+    role: str  # heading | item | total
     event: str  # the event type emitted ("" for headings)
     detail: str = ""  # what it totals, or why it is where it is
 
@@ -113,9 +113,10 @@ def statement_columns(st: Statement, fiscal_year_end: date) -> list[Column]:
 
 
 def _column_date(heading: str, fye: date) -> date | None:
+    """The date a column heading names: a date as printed, or a year at the fiscal year end."""
     dates = find_dates(heading)
     if dates:
-        return year_end(dates[-1][2].year, fye) if (dates[-1][2].month, dates[-1][2].day) == (fye.month, fye.day) else dates[-1][2]
+        return dates[-1][2]
     years = YEAR.findall(heading)
     return year_end(int(years[-1]), fye) if len(years) == 1 else None
 

@@ -299,3 +299,17 @@ def number_word(word: str) -> int | None:
 def squash(text: str) -> str:
     """Whitespace collapsed: how a caption is compared and stored."""
     return " ".join(text.split())
+
+
+_DATE_WORDS = re.compile(
+    r"\b(?:as|of|at|and|for|the|years?|ended|ending|period|plan|fiscal|december|june|september|march)\b",
+    re.IGNORECASE,
+)
+
+
+def is_dateline(text: str) -> bool:
+    """A title line that only dates the statement: 'As of December 31, 2000 and 1999'."""
+    if not YEAR.search(text):
+        return False
+    rest = _DATE_WORDS.sub(" ", YEAR.sub(" ", DATE.sub(" ", text)))
+    return not re.sub(r"[\s,.\d()]", "", rest)

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from ledger.application import Ledger
 from tests.batches import filing
+from tests.cli import planledger, planledger_json
 
 PER_FILING = len(filing().plans[0].events)
-from tests.cli import planledger, planledger_json
 
 
 def populated(home, store=None):
