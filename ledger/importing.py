@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -46,17 +48,44 @@ def import_documents(
 
 
 def read_and_parse(path: Path, parse: Parser, max_bytes: int) -> ImportResult | ImportReport:
-    """A document too large is refused before it is read, so memory stays bounded."""
+    """Only regular files are opened (a FIFO, a device or a socket is refused by its kind, unread),
+    and never more than `max_bytes` is read, whatever `stat` said, so memory stays bounded."""
+    name = display_name(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return ImportReport(
-                document=str(path), status="rejected", reason=f"document too large: {size:,} bytes (limit {max_bytes:,})"
-            )
-        data = path.read_bytes()
+        kind = os.stat(path).st_mode
+        if stat.S_ISDIR(kind):
+            os.listdir(path)
+            return rejected(name, "a folder that could not be listed")
+        if not stat.S_ISREG(kind):
+            return rejected(name, f"not a regular file ({_KINDS.get(stat.S_IFMT(kind), 'special file')}): not read")
+        if (size := os.stat(path).st_size) > max_bytes:
+            return rejected(name, f"document too large: {size:,} bytes (limit {max_bytes:,})")
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
     except OSError as e:
-        return ImportReport(document=str(path), status="rejected", reason=f"cannot read: {e.strerror}")
-    return parse(str(path), data)
+        verb = "cannot list the folder" if path.is_dir() else "cannot read"
+        return rejected(name, f"{verb}: {e.strerror or e}")
+    if len(data) > max_bytes:
+        return rejected(name, f"document too large: over {max_bytes:,} bytes (it grew while read)")
+    return parse(name, data)
+
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def display_name(path: Path) -> str:
+    """The path as text whatever bytes it is made of ('caf\\xe9.txt'), so a name can be printed
+    and stored."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def rejected(name: str, reason: str) -> ImportReport:
+    return ImportReport(document=name, status="rejected", reason=reason)
 
 
 def import_group(ledger: Ledger, parsed: list[tuple[str, ImportResult | ImportReport]]) -> Iterator[ImportReport]:
