@@ -9,7 +9,7 @@ foot equally well, or none does, the result says so. Pure: no I/O, no formats.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -77,15 +77,39 @@ class Structure:
 
 
 @dataclass(frozen=True, slots=True)
+class _Stack:
+    """The open nodes, top first, sharing what lies below with the states it came from, so a
+    step costs what it changes at the top, not the whole stack."""
+
+    node: Node
+    below: _Stack | None
+    size: int
+    key: int  # identifies the whole stack, for merging states that reached the same one
+
+    def push(self: _Stack | None, node: Node) -> _Stack:
+        return _Stack(node, self, (self.size if self else 0) + 1, hash((node.entry, node.effects, self.key if self else 0)))
+
+    def top(self: _Stack | None) -> Iterator[Node]:
+        while self is not None:
+            yield self.node
+            self = self.below
+
+    def drop(self: _Stack | None, k: int) -> _Stack | None:
+        for _ in range(k):
+            self = self.below
+        return self
+
+
+@dataclass(frozen=True, slots=True)
 class _State:
-    stack: tuple[Node, ...]
+    stack: _Stack | None
     score: float
     totals: tuple[Total, ...]
 
 
 def decide(entries: Sequence[Entry], columns: int) -> Structure:
     """The structure the figures support best."""
-    states = [_State((), 0.0, ())]
+    states = [_State(None, 0.0, ())]
     for i, entry in enumerate(entries):
         grown: list[_State] = []
         for state in states:
@@ -97,24 +121,39 @@ def decide(entries: Sequence[Entry], columns: int) -> Structure:
     chosen = min(top, key=lambda s: _shape_key(s))
     return Structure(
         totals={t.entry: t for t in chosen.totals},
-        roots=tuple(n.entry for n in chosen.stack),
+        roots=tuple(reversed([n.entry for n in _Stack.top(chosen.stack)])),
         alternatives=len(shapes),
     )
 
 
+def _spans(stack: _Stack | None, columns: int) -> Iterator[tuple[int, tuple[Node, ...], tuple[Decimal, ...]]]:
+    """(k, the top k nodes in printed order, their sums), for k = 1, 2, ...: sums kept running."""
+    nodes: list[Node] = []
+    sums = [Decimal(0)] * columns
+    for node in _Stack.top(stack):
+        nodes.append(node)
+        sums = [s + e for s, e in zip(sums, node.effects, strict=True)]
+        yield len(nodes), tuple(reversed(nodes)), tuple(sums)
+
+
 def _choices(state: _State, i: int, entry: Entry, entries: Sequence[Entry], columns: int) -> list[_State]:
     out = []
+    size = state.stack.size if state.stack else 0
     item = Node(i, tuple(e or Decimal(0) for e in entry.effects), i, frozenset([entry.kind]))
     penalty = _WORDED_AS_ITEM if entry.hint == "total" else 0.0
-    if not entry.spans_all or not state.stack:
-        out.append(_State((*state.stack, item), state.score + penalty, state.totals))
+    if not entry.spans_all or not size:
+        out.append(_State(_Stack.push(state.stack, item), state.score + penalty, state.totals))
     if entry.hint == "item" and not entry.spans_all:
         return out
     matched = False
-    for k in range(max(1, len(state.stack)) if entry.spans_all else 1, len(state.stack) + 1):
-        span = state.stack[-k:]
-        sums = tuple(sum((n.effects[c] for n in span), Decimal(0)) for c in range(columns))
+    closest: tuple[Decimal, int, tuple[Node, ...], tuple[Decimal, ...]] | None = None
+    for k, span, sums in _spans(state.stack, columns):
+        if entry.spans_all and k < size:
+            continue
         foots = _foots(entry.effects, sums)
+        distance = sum((abs(abs(p) - abs(t)) for p, t in zip(entry.effects, sums) if p is not None), Decimal(0))
+        if closest is None or distance <= closest[0]:
+            closest = (distance, k, span, sums)  # a later (longer) span wins a tie
         if not all(f is not False for f in foots) or all(f is None for f in foots):
             continue
         matched = True
@@ -128,10 +167,10 @@ def _choices(state: _State, i: int, entry: Entry, entries: Sequence[Entry], colu
         if entry.hint == "maybe_total":
             score += _MAYBE_AS_TOTAL
         out.append(_close(state, i, span, k, sums, foots, score))
-    if not matched and (entry.hint == "total" or entry.spans_all) and state.stack:
-        k = len(state.stack) if entry.spans_all else _closest_span(state.stack, entry.effects, columns)
-        span = state.stack[-k:]
-        sums = tuple(sum((n.effects[c] for n in span), Decimal(0)) for c in range(columns))
+    if not matched and (entry.hint == "total" or entry.spans_all) and closest is not None:
+        # a total that foots nowhere spans the items nearest its figure: a typo moves a total
+        # by a little, a wrong span by a whole item
+        _, k, span, sums = closest
         out.append(_close(state, i, span, k, sums, _foots(entry.effects, sums), _FAILS, printed=entry.effects))
     return out
 
@@ -153,31 +192,17 @@ def _close(
     )
     node = Node(i, effects, span[0].first, kinds)
     total = Total(i, tuple(n.entry for n in span), foots, kinds, sums)
-    return _State((*state.stack[:-k], node), state.score + score, (*state.totals, total))
+    return _State(_Stack.push(_Stack.drop(state.stack, k), node), state.score + score, (*state.totals, total))
 
 
 def _foots(printed: tuple[Decimal | None, ...], sums: tuple[Decimal, ...]) -> tuple[bool | None, ...]:
     return tuple(None if p is None else abs(p) == abs(s) for p, s in zip(printed, sums, strict=True))
 
 
-def _closest_span(stack: tuple[Node, ...], printed: tuple[Decimal | None, ...], columns: int) -> int:
-    """For a total that foots nowhere: the span whose sum is nearest the printed figure (a typo
-    moves a total by a little, a wrong span by a whole item), the longer one on a tie."""
-
-    def distance(k: int) -> Decimal:
-        span = stack[-k:]
-        return sum(
-            (abs(abs(p) - abs(sum((n.effects[c] for n in span), Decimal(0)))) for c, p in enumerate(printed) if p is not None),
-            Decimal(0),
-        )
-
-    return min(range(1, len(stack) + 1), key=lambda k: (distance(k), -k))
-
-
 def _prune(states: list[_State]) -> list[_State]:
-    best: dict[tuple, _State] = {}
+    best: dict[int, _State] = {}
     for s in states:
-        key = tuple((n.entry, n.effects) for n in s.stack)
+        key = s.stack.key if s.stack else 0
         if key not in best or s.score > best[key].score:
             best[key] = s
     return sorted(best.values(), key=lambda s: -s.score)[:_BEAM]

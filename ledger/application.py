@@ -26,7 +26,7 @@ from ledger.batch import FilingBatch, PlanBatch, PlanRef
 from ledger.chain import chain_hash
 from ledger.identity import filing_id as filing_id_of
 from ledger.identity import new_plan_id, plan_key_id, plan_keys
-from ledger.linking import InvestmentCatalog
+from ledger.linking import Column, InvestmentCatalog
 from ledger.store import store_env
 from ledger.transcoding import StructMapper, _topic
 
@@ -153,16 +153,14 @@ class Ledger(Application[UUID]):
 
         `head` is advanced in place; it is kept only once the append succeeds.
         """
-        taken: dict[tuple[str, Any], set[str]] = defaultdict(set)
+        columns: dict[tuple[str, Any], Column] = defaultdict(Column)
         stored = []
         to_stored, replace, link = self.mapper.to_stored_event, msgspec.structs.replace, head.catalog.link
         version, chain = head.version, head.chain
         for event in batch.events:
             version += 1
             if type(event) is ev.HoldingReported:
-                column = taken[(event.provenance.section, event.as_of)]
-                key = link(event.label or event.issuer, column)
-                column.add(key)
+                key = link(event.label or event.issuer, columns[(event.provenance.section, event.as_of)])
                 event = replace(event, originator_id=plan_id, originator_version=version, prev=chain, investment=key)
             else:
                 event = replace(event, originator_id=plan_id, originator_version=version, prev=chain)

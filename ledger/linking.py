@@ -9,6 +9,7 @@ shorter name has a close match in the longer one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -56,42 +57,65 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 @dataclass
+class Column:
+    """The investments already linked in one statement column: two of its lines are never one
+    investment, and the n-th line of a name repeated in a column takes the n-th key of that name."""
+
+    keys: set[str] = field(default_factory=set)
+    uses: Counter[frozenset[str]] = field(default_factory=Counter)
+
+
+@dataclass
 class InvestmentCatalog:
     """The investments a plan has reported so far, each with every name it was printed under."""
 
     names: dict[str, set[frozenset[str]]] = field(default_factory=dict)
-    aliases: dict[frozenset[str], str] = field(default_factory=dict)
+    exact: dict[frozenset[str], list[str]] = field(default_factory=dict)  # the keys printed under exactly these words
+    suffixes: dict[str, int] = field(default_factory=dict)  # the next free suffix of each slug
 
     def learn(self, key: str, name: str) -> None:
         words = name_words(name)
-        self.names.setdefault(key, set()).add(words)
-        self.aliases.setdefault(words, key)
+        known = self.names.setdefault(key, set())
+        if words not in known:
+            known.add(words)
+            self.exact.setdefault(words, []).append(key)
 
     def copy(self) -> InvestmentCatalog:
-        return InvestmentCatalog({k: set(v) for k, v in self.names.items()}, dict(self.aliases))
+        return InvestmentCatalog(
+            {k: set(v) for k, v in self.names.items()}, {w: list(k) for w, k in self.exact.items()}, dict(self.suffixes)
+        )
 
-    def link(self, name: str, taken: set[str] = frozenset()) -> str:
-        """The key of the known investment `name` denotes, or a new key for it.
-
-        `taken` holds the keys already used in the same column, so two lines of one
-        statement are never merged into one investment.
-        """
+    def link(self, name: str, column: Column) -> str:
+        """The key of the known investment `name` denotes, or a new key for it: the same name
+        first, else the most similar name not yet linked in the column. Linear in the column:
+        a name repeated ten thousand times costs ten thousand steps, not their square."""
         words = name_words(name)
-        best = self.aliases.get(words, "")
-        if best and best not in taken:
-            return best
+        same = self.exact.get(words, [])
+        n = column.uses[words]
+        column.uses[words] += 1
+        if n < len(same) and same[n] not in column.keys:
+            return self._linked(same[n], column)
+        if same:  # a line of a name already known but linked: another investment of that name
+            return self._linked(self._new_key(name), column, name)
         best, best_score = "", 0.0
         for key, known in self.names.items():
-            if key in taken:
+            if key in column.keys:
                 continue
             score = max(similarity(words, k) for k in known)
             if score > best_score:
                 best, best_score = key, score
-        if not best:
-            best = slug(name)
-            suffix = 2
-            while best in self.names or best in taken:
-                best = f"{slug(name)}-{suffix}"
-                suffix += 1
-        self.learn(best, name)
-        return best
+        return self._linked(best or self._new_key(name), column, name)
+
+    def _linked(self, key: str, column: Column, name: str = "") -> str:
+        if name:
+            self.learn(key, name)
+        column.keys.add(key)
+        return key
+
+    def _new_key(self, name: str) -> str:
+        base = slug(name)
+        key, suffix = base, self.suffixes.get(base, 2)
+        while key in self.names:
+            key, suffix = f"{base}-{suffix}", suffix + 1
+        self.suffixes[base] = suffix
+        return key
