@@ -186,13 +186,15 @@ class _Reader:
         self.tables += 1
         rows = [_tr(tr, depth + 2, self.offset) for tr in _table_rows(el)]
         for block in _TableReader(rows, self.tables, self.contexts).blocks():
-            if isinstance(block, Text) and not block.text and not block.page_break:
-                self.blank()
-            elif isinstance(block, Text) and block.page_break:
-                self.page_break(el)
-            else:
+            if isinstance(block, Table):
                 self.blocks.append(block)
                 self.last = block.rows[-1].source.line
+            elif block.page_break:
+                self.page_break(el)
+            elif not block.text:
+                self.blank()
+            else:
+                self.blocks.append(block)
 
 
 # -- Cells ----------------------------------------------------------------------------------
