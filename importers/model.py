@@ -9,6 +9,7 @@ read from this model alone, so a new format is one new reader.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 
 import msgspec
@@ -23,9 +24,26 @@ class Source(msgspec.Struct, frozen=True):
     where: str = ""  # "table 3, row 7", "page 2"; empty where the line says it all
 
 
+class Fact(msgspec.Struct, frozen=True):
+    """An inline XBRL fact tagging a printed figure, as tagged: kept beside the figure, never
+    instead of it, so what the filer tagged can be weighed against what it printed."""
+
+    concept: str  # "us-gaap-ebp:EmployeeBenefitPlanInvestmentFairValue"
+    value: Decimal | None  # the tagged number with its scale and sign applied; None if unreadable
+    tagged: str  # the tagged text as displayed: "1,234"
+    context: str = ""
+    start: date | None = None  # a duration's first day; None for an instant
+    end: date | None = None  # the instant, or a duration's last day
+    entity: str = ""  # the dei:LegalEntityAxis member ("EBP 001"): which plan
+    scale: int = 0
+    sign: str = ""  # "-" where the fact is negative
+    format: str = ""  # "ixt:num-dot-decimal"
+
+
 class Figure(msgspec.Struct, frozen=True):
     value: Decimal
     raw: str  # as printed: "$(1,234)", "--"
+    fact: Fact | None = None  # the inline XBRL fact tagging it, where one does
 
 
 class Row(msgspec.Struct, frozen=True):
