@@ -33,6 +33,7 @@ from importers.sections import (
     is_title,
 )
 from importers.stamp import Stamp
+from importers.tagged import disagreements
 from importers.statements import Read, Statement, changes_events, net_assets_events
 from importers.text import Line, find_dates, make_date, squash, year_end
 
@@ -124,6 +125,7 @@ def _parse(name: str, data: bytes, readings: list[PlanReading]) -> ImportResult:
         submission=submission,
     )
     plans = [_plan_batch(view, segment, filing, len(segments), readings) for segment in segments]
+    plans = _with_tag_findings(plans, segments, view, doc)
     return FilingBatch(document=name, digest=filing.digest, filing_id=filing_id(filing.digest), plans=plans)
 
 
@@ -202,6 +204,36 @@ def _period(doc: Document, submission: tuple[dict, Source] | None) -> cover.Date
         return None
     source = submission[1] if doc.fact("period") is None else doc.fact("period").source
     return cover.Dated(submission[0]["period"], Line(source.line, source.text, source.text))
+
+
+def _with_tag_findings(plans: list[PlanBatch], segments: list[_Segment], view: View, doc: Document) -> list[PlanBatch]:
+    """Each figure whose inline XBRL tag states another value, on the plan whose part of the
+    document printed it, in the section of the statement it stands in."""
+    found = disagreements(doc)
+    if not found:
+        return plans
+    out = []
+    for plan, segment in zip(plans, segments, strict=True):
+        first = view.lines[segment.start].no
+        last = view.lines[segment.end - 1].no if segment.end < len(view.lines) else float("inf")
+        sections = {e.provenance.line: e.provenance.section for e in plan.events if e.provenance.section in ("net_assets", "changes")}
+        filed = next(e for e in plan.events if isinstance(e, ev.FilingReported))
+        extra = [
+            ev.TaggedFactDiffers(
+                as_of=when or filed.as_of,
+                known_at=filed.known_at,
+                provenance=ev.Provenance(
+                    filing_id=filed.filing_id, section=sections.get(source.line, "notes"), line=source.line, text=source.text
+                ),
+                concept=concept,
+                amount=printed,
+                tagged=tagged,
+            )
+            for source, printed, tagged, concept, when in found
+            if first <= source.line <= last
+        ]
+        out.append(PlanBatch(plan=plan.plan, events=[*plan.events, *extra]))
+    return out
 
 
 def _check_figures(events: Sequence[ev.PlanEvent]) -> None:

@@ -17,20 +17,17 @@ were seen only in third-party notes, so they are not relied on here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from lxml import html
 
-from importers.model import Document, Fact, Source, Table, Text
-from importers.sections import in_thousands
-from importers.text import Line, squash
+from importers.model import Fact
+from importers.text import squash
 
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 _MAX_SCALE = 12  # a scale past this is garbage: no plan reports trillions
 _LEGAL_ENTITY = "legalentityaxis"
-_TEXT_AROUND = 8  # text blocks before a table where "(In thousands)" may stand
 
 Context = tuple[date | None, date | None, str]  # (start, end, legal-entity member)
 
@@ -103,34 +100,3 @@ def _tagged_value(text: str, fmt: str, scale: int, sign: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return -value if sign == "-" else value
-
-
-def disagreements(doc: Document) -> list[tuple[Source, Decimal, Decimal | None, str]]:
-    """(row, printed, tagged, concept) for each tagged figure whose tagged value differs in
-    magnitude from the printed one in dollars (a table under '(In thousands)' printed in
-    thousands). Signs are not weighed: statements print deductions in parentheses while their
-    facts are positive, and a decrease may be worded instead of bracketed."""
-    found = []
-    for table, thousands in _tables(doc.blocks):
-        unit = Decimal(1000) if thousands else Decimal(1)
-        for row in table.rows:
-            for figure in row.figures:
-                if figure is None or figure.fact is None:
-                    continue
-                printed = figure.value * unit
-                tagged = figure.fact.value
-                if tagged is None or abs(tagged) != abs(printed):
-                    found.append((row.source, printed, tagged, figure.fact.concept))
-    return found
-
-
-def _tables(blocks: Iterable[Text | Table]) -> Iterable[tuple[Table, bool]]:
-    """Each table, and whether it prints thousands (said in its headings or just above)."""
-    recent: list[str] = []
-    for block in blocks:
-        if isinstance(block, Text):
-            recent = [*recent[-_TEXT_AROUND + 1 :], block.text]
-            continue
-        said = [*recent, *block.header]
-        yield block, in_thousands([Line(0, text, text) for text in said])
-        recent = []

@@ -316,7 +316,9 @@ class _Reader:
 
 def _under(scan: _Scan, ends: set[int]) -> bool:
     """A lone number ending under a figure column is a figure (an unlabelled subtotal)."""
-    return bool(scan.figures) and any(abs(scan.figures[-1].end - e) <= _SLACK for e in ends)
+    if len(scan.figures) != 1 or not scan.figures[0].raw[:1].isdigit():  # '- 4 -' is a page number
+        return False
+    return any(abs(scan.figures[0].end - e) <= _SLACK for e in ends)
 
 
 def _text(line: Line) -> Text:

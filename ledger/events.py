@@ -296,6 +296,15 @@ class SubmissionReported(PlanEvent, kw_only=True):
     accession: str = ""  # ACCESSION NUMBER
 
 
+class TaggedFactDiffers(PlanEvent, kw_only=True):
+    """An inline XBRL fact tags a printed figure with another value: the printed `amount` (in
+    dollars) and the `tagged` one (scale and sign applied) are both kept; the audit reports it."""
+
+    concept: str
+    amount: Decimal
+    tagged: Decimal | None = None  # None: the tag's value could not be read at all
+
+
 Reading = Literal["footed", "chosen", "not_footing"]
 
 
@@ -360,6 +369,7 @@ PLAN_EVENT_TYPES: tuple[type[PlanEvent], ...] = (
     ValueAdjustmentReported,
     StatementRead,
     SubmissionReported,
+    TaggedFactDiffers,
 )
 
 

@@ -35,13 +35,14 @@ SQL_CHECKS = (
     "audit_loans_known",
     "audit_loan_rates_known",
     "audit_appreciation_split_known",
+    "audit_tagged_facts_known",
 )
 
 CHECK_ORDER = {
     name: i
     for i, name in enumerate(
         ["footing", "statements_agree", "roll_forward", "continuity", "schedule_h", "schedule_h_shares",
-         "loans", "loan_rates", "forfeitures", "deemed_loan_interest", "appreciation_split"]
+         "loans", "loan_rates", "forfeitures", "deemed_loan_interest", "appreciation_split", "xbrl_tag"]
     )
 }
 

@@ -339,3 +339,12 @@ CREATE OR REPLACE MACRO audit_appreciation_split_known(k) AS TABLE
            'the notes split the appreciation into amounts that do not sum to the statement''s' AS detail
     FROM s
     WHERE statement IS NOT NULL AND notes IS NOT NULL AND abs(statement) <> abs(notes);
+
+-- 10. Inline XBRL: the fact tagging a printed figure states another value than the one printed.
+CREATE OR REPLACE MACRO audit_tagged_facts_known(k) AS TABLE
+    SELECT 'xbrl_tag' AS "check", plan_id, as_of, 'tag:' || (attributes ->> 'concept') AS subject,
+           amount AS expected, TRY_CAST(attributes ->> 'tagged' AS DECIMAL(18, 2)) AS actual,
+           [notification_id] AS source_ids,
+           'the inline XBRL fact tagging this figure states another value than the one printed (expected: printed, actual: tagged)' AS detail
+    FROM figures_known(k)
+    WHERE type = 'TaggedFactDiffers';

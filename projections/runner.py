@@ -27,7 +27,7 @@ FILE_NAME = "projections.duckdb"
 PAGE_SIZE = 10_000
 EVENTS = "events"
 FINDINGS = "findings"
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 
 def projections_path(home: Path) -> Path:

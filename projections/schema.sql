@@ -115,6 +115,8 @@ CREATE OR REPLACE MACRO item_of(type, kind, investment) AS
         WHEN 'NetAssetsReported' THEN 'net_assets'
         WHEN 'ValueAdjustmentReported' THEN 'value_adjustment'
         WHEN 'StatementRead' THEN NULL  -- how a column was read: no figure
+        WHEN 'TaggedFactDiffers' THEN NULL  -- a tag's other value: a finding, not a figure
+        WHEN 'SubmissionReported' THEN NULL
         ELSE type || coalesce(':' || kind, '')
     END;
 

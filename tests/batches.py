@@ -68,6 +68,8 @@ def every_event(fid, line: int = 1) -> list[ev.PlanEvent]:
         ev.ValueAdjustmentReported(amount=Decimal("-12345"), label="Adjustment from fair value to contract value", **at()),
         ev.SubmissionReported(company="EXAMPLE INC", form="11-K", period=YEAR_END, filed=SIGNED,
                               accession="0000950134-01-500123", **at("cover", "")),
+        ev.TaggedFactDiffers(concept="us-gaap-ebp:EmployeeBenefitPlanInvestmentFairValue", amount=Decimal("5437869"),
+                             tagged=Decimal("543786900"), **at()),
         ev.StatementRead(statement="net_assets", column="2000", reading="chosen", totals=3, failing=0, alternatives=2,
                          unplaced=("line 40: Memo item",), **at()),
     ]

@@ -17,7 +17,7 @@ from bench.layouts import Layout, figures
 from bench.synth import Filing
 from importers import parse_document
 from importers.formats import read_model
-from importers.ixbrl import disagreements
+from importers.tagged import disagreements
 from importers.model import Table
 from ledger import events as ev
 from ledger.batch import FilingBatch
@@ -100,10 +100,14 @@ def test_a_tag_that_disagrees_with_its_printed_figure_is_reported():
     first = document.index(scale, document.index("<body"))
     document = document[:first] + 'scale="2"' + document[first + len(scale):]
     doc = read_model("filing.htm", document.encode())
-    [(source, printed, tagged, concept)] = disagreements(doc)
+    [(source, printed, tagged, concept, _)] = disagreements(doc)
     assert tagged == printed * 100 / (1000 if filing.scale == 1000 else 1) and concept.startswith("plantest:")
     assert source.where.startswith("table ") and printed != Decimal(0)
-    assert isinstance(parse_document("filing.htm", document.encode()), FilingBatch)
+    batch = parse_document("filing.htm", document.encode())
+    assert isinstance(batch, FilingBatch)
+    (finding,) = audited(batch)
+    assert (finding.check, finding.expected, finding.actual) == ("xbrl_tag", printed, tagged)
+    assert finding.subject == f"tag:{concept}" and finding.sources[0]["line"] == source.line
 
 
 def _statement_tables(doc):
