@@ -8,16 +8,25 @@ Three styles, each a way real 11-Ks reach the SEC as PDFs:
 - `kerned`: `proportional` with a kerning gap inside large figures ("1 1,234,567"), as a word
   processor's justification leaves them.
 Rendering is deterministic (reportlab's invariant mode): the same text gives the same bytes.
+
+    python -m bench.pdf_render --seed 11 --plans 40 --years 5   # parse rates: plain text against each PDF style
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import re
+import tempfile
+import time
+from pathlib import Path
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from bench.measure_layouts import read_back, write_documents
+from bench.synth import rich_filings
+from importers import parse_document
 from importers.text import is_rule, parse_amount, rule_segments
 
 STYLES = ("mono", "proportional", "kerned")
@@ -98,3 +107,39 @@ def _kerned(canvas: Canvas, cell: str, right: float, y: float) -> None:
     canvas.drawRightString(right, y, tail)
     gap = _KERN * _HELVETICA
     canvas.drawRightString(right - stringWidth(tail, "Helvetica", _HELVETICA) - gap, y, head)
+
+
+# -- Measuring ------------------------------------------------------------------------------
+
+def measure(seed: int, plans: int, years: int) -> dict[str, dict]:
+    """Per printing (the plain text, then each PDF style) of the same drifting-layout filings:
+    documents parsed per second in this process, and how many read back every figure."""
+    with tempfile.TemporaryDirectory() as tmp:
+        documents = write_documents(list(rich_filings(plans, years, seed=seed)), seed, Path(tmp))
+        texts = [d.path.read_text() for d in documents]
+    out = {}
+    for style in ("text", *STYLES):
+        data = [t.encode() if style == "text" else render_pdf(t, style) for t in texts]
+        started = time.perf_counter()
+        parsed = [parse_document(f"{n}.{style}", d) for n, d in enumerate(data)]
+        elapsed = time.perf_counter() - started
+        out[style] = {"documents_per_second": round(len(data) / elapsed, 1),
+                      "read_back_exactly": read_back(documents, parsed)["exact"], "documents": len(data)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Parse rates of the same filings as plain text and as PDFs")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--plans", type=int, default=40)
+    parser.add_argument("--years", type=int, default=5)
+    args = parser.parse_args(argv)
+    rates = measure(args.seed, args.plans, args.years)
+    for style, r in rates.items():
+        ratio = r["documents_per_second"] / rates["text"]["documents_per_second"]
+        print(f"{style:<13} {r['documents_per_second']:>7} documents/s ({ratio:.2f} of text)  "
+              f"read back exactly {r['read_back_exactly']} / {r['documents']}")
+
+
+if __name__ == "__main__":
+    main()

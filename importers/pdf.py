@@ -19,7 +19,6 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import msgspec
@@ -49,7 +48,7 @@ _GROUP_TAIL = re.compile(r"[\d,]+\)?")
 _GROUPED = re.compile(r"[$(]{0,2}\d{1,3}(?:,\d{3})+\)?")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Char:
     text: str
     x0: float
@@ -68,7 +67,7 @@ class _Rule:
 @dataclass(frozen=True, slots=True)
 class _Page:
     number: int  # 1-based
-    chars: list[_Char]
+    lines: list[list[_Char]]  # characters by baseline, top line first, each line left to right
     rules: list[_Rule]
 
 
@@ -119,11 +118,11 @@ def _pages(data: bytes) -> list[_Page]:
         budget = MAX_CHARS
         for number in range(1, len(pdf) + 1):
             page = _page(pdf, number, budget)
-            budget -= len(page.chars)
+            budget -= sum(map(len, page.lines))
             pages.append(page)
     finally:
         pdf.close()
-    if not any(page.chars for page in pages):
+    if not any(page.lines for page in pages):
         raise ParseError("PDF without a text layer (a scanned image?): page 1 has no text")
     return pages
 
@@ -134,25 +133,28 @@ def _page(pdf: pdfium.PdfDocument, number: int, budget: int) -> _Page:
         chars = _chars(page, budget)
         if not chars and _has_image(page):
             raise ParseError(f"PDF without a text layer (a scanned image?): page {number} has no text")
-        return _Page(number, chars, _rules(page))
+        return _Page(number, _text_lines(chars), _rules(page))
     finally:
         page.close()
 
 
 def _chars(page: pdfium.PdfPage, budget: int) -> list[_Char]:
-    """The page's printed characters (spaces and PDFium's generated ones left out)."""
+    """The page's printed characters, spaces left out (PDFium generates only spaces and line ends)."""
     textpage = page.get_textpage()
     try:
         raw = textpage.raw
         count = max(0, textpage.count_chars())
         if count > budget:
             raise ParseError(f"PDF too large: over {MAX_CHARS:,} characters of text")
+        codes = (ctypes.c_ushort * (count + 1))()
+        pdfium_c.FPDFText_GetText(raw, 0, count, codes)  # UTF-16, one unit a character
         box, x, y = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
         chars = []
-        for i in range(count):
-            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        for i, code in enumerate(codes[:count]):
+            if 0xD800 <= code < 0xE000:  # past the BMP: ask for the character itself
+                code = pdfium_c.FPDFText_GetUnicode(raw, i)
             text = chr(code) if 0 < code < 0x110000 else ""
-            if not text or text.isspace() or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+            if not text or text.isspace():
                 continue
             pdfium_c.FPDFText_GetLooseCharBox(raw, i, box)
             pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
@@ -195,22 +197,13 @@ def _lay_out(pages: list[_Page]) -> tuple[list[Line], dict[int, str]]:
 def _grid(pages: list[_Page]) -> _Grid:
     """One grid for the document: the median character width, so text neither gains nor loses
     columns on average, and the most common distance between baselines."""
-    chars = [c for page in pages for c in page.chars]
+    chars = [c for page in pages for line in page.lines for c in line]
     widest = max(c.x1 for c in chars) - min(c.x0 for c in chars)
     pitch = max(statistics.median(c.x1 - c.x0 for c in chars), widest / _MAX_COLUMNS, 0.01)
-    steps = Counter(
-        round(a - b, 1)
-        for page in pages
-        for a, b in itertools.pairwise(sorted({round(y, 1) for y in _baselines(page.chars)}, reverse=True))
-    )
+    steps = Counter(round(a[0].y - b[0].y, 1) for page in pages for a, b in itertools.pairwise(page.lines))
     sizes = statistics.median(c.size for c in chars)
     leading = max((step for step, _ in steps.most_common(1)), default=1.2 * sizes)
     return _Grid(min(c.x0 for c in chars), pitch, max(leading, 0.5 * sizes, 0.01))
-
-
-def _baselines(chars: list[_Char]) -> Iterator[float]:
-    for line in _text_lines(chars):
-        yield line[0].y
 
 
 def _text_lines(chars: list[_Char]) -> list[list[_Char]]:
@@ -226,7 +219,7 @@ def _text_lines(chars: list[_Char]) -> list[list[_Char]]:
 
 def _page_lines(page: _Page, grid: _Grid) -> list[str]:
     """The page's text lines and rule lines top to bottom, with blank lines for vertical gaps."""
-    rows = [(line[0].y, _text(_words(line), grid)) for line in _text_lines(page.chars)]
+    rows = [(line[0].y, _text(_words(line), grid)) for line in page.lines]
     rows += [(y, _rule_text(rules, grid)) for y, rules in _rule_rows(page.rules, grid)]
     rows.sort(key=lambda r: -r[0])
     out: list[str] = []

@@ -66,7 +66,7 @@ def test_kerned_figures_are_split_in_the_text_layer_and_joined_by_the_reader():
     """The kerned style really splits figures (else the test above proves nothing)."""
     text = render(truth(1), Layout(dollars="none"))
     kerned = render_pdf(text, "kerned")
-    chars = [c for page in _pages(kerned) for c in page.chars]
+    chars = [c for page in _pages(kerned) for line in page.lines for c in line]
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(chars) if a.text.isdigit() and b.text.isdigit()]
     assert any(1.0 < gap < 4.0 for gap in gaps)  # points: a kerning gap, far narrower than between columns
     laid_out = "\n".join(line.text for line in _lay_out(_pages(kerned))[0])
@@ -77,7 +77,7 @@ def test_kerned_figures_are_split_in_the_text_layer_and_joined_by_the_reader():
 def test_drawn_rules_become_dash_lines_and_subtotals_keep_their_rule():
     text = render(truth(1), Layout(single_rule="-", double_rule="="))
     pdf = render_pdf(text, "proportional")
-    assert "---" not in "".join(c.text for page in _pages(pdf) for c in page.chars)
+    assert "---" not in "".join(c.text for page in _pages(pdf) for line in page.lines for c in line)
     tables = [b for b in read_model("x.pdf", pdf).blocks if isinstance(b, Table)]
     ruled = [row for table in tables for row in table.rows if row.rule_above]
     assert any("net assets" in row.caption.lower() for row in ruled)
