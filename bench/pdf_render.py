@@ -39,16 +39,21 @@ _RUN = re.compile(r"\S+(?: \S+)*")  # words one space apart: one cell of the lin
 _FIGURE = re.compile(r"(?:\$ *)?(?:\(|\$\(|\(\$)?[0-9][0-9,.]*\)?|\$? *(?:-{1,3}|\u2014|-0-)")
 
 
-def render_pdf(text: str, style: str = "mono") -> bytes:
-    """The document as a PDF in one of `STYLES`."""
+def render_pdf(text: str, style: str = "mono", turn: int = 0) -> bytes:
+    """The document as a PDF in one of `STYLES`; with `turn` (90 or 270), every page is stored
+    turned that way and its content counter-turned, so it shows upright as landscape scans do."""
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}: one of {STYLES}")
     pages = [page.split("\n") for page in text.split("\n<PAGE>\n")]
     width = max(612.0, 2 * MARGIN + PITCH * max(len(line) for page in pages for line in page))
     height = max(792.0, 2 * MARGIN + LEADING * max(len(page) for page in pages))
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=(width, height), invariant=1, pageCompression=1)
+    canvas = Canvas(out, pagesize=(width, height), invariant=1, pageCompression=1)  # turned by reportlab itself
     for page in pages:
+        canvas.setPageRotation(turn)
+        canvas.saveState()
+        if turn:  # from the page as shown to the page as stored
+            canvas.transform(*{90: (0, 1, -1, 0, height, 0), 270: (0, -1, 1, 0, 0, width)}[turn])
         for n, line in enumerate(page):
             y = height - MARGIN - LEADING * (n + 1)
             if style == "mono":
@@ -56,6 +61,7 @@ def render_pdf(text: str, style: str = "mono") -> bytes:
                 canvas.drawString(MARGIN, y, line.rstrip())
             else:
                 _proportional(canvas, line, y, kerned=style == "kerned")
+        canvas.restoreState()
         canvas.showPage()
     canvas.save()
     return out.getvalue()

@@ -19,6 +19,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import msgspec
@@ -55,6 +56,9 @@ class _Char:
     x1: float
     y: float  # baseline, growing up the page
     size: float  # font size in points
+
+
+_Turn = Callable[[float, float], tuple[float, float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,17 +132,39 @@ def _pages(data: bytes) -> list[_Page]:
 
 
 def _page(pdf: pdfium.PdfDocument, number: int, budget: int) -> _Page:
-    page = pdf[number - 1]
     try:
-        chars = _chars(page, budget)
+        page = pdf[number - 1]
+    except pdfium.PdfiumError as e:
+        raise ParseError(f"PDF cannot be opened: page {number}: {e}") from None
+    try:
+        turn = _turn(page)
+        chars = _chars(page, budget, turn)
         if not chars and _has_image(page):
             raise ParseError(f"PDF without a text layer (a scanned image?): page {number} has no text")
-        return _Page(number, _text_lines(chars), _rules(page))
+        return _Page(number, _text_lines(chars), _rules(page, turn))
     finally:
         page.close()
 
 
-def _chars(page: pdfium.PdfPage, budget: int) -> list[_Char]:
+def _turn(page: pdfium.PdfPage) -> _Turn | None:
+    """From the page as stored to the page as shown, for a page stored turned (landscape)."""
+    width, height = page.get_size()  # as shown
+    return {
+        90: lambda x, y: (y, height - x),
+        180: lambda x, y: (width - x, height - y),
+        270: lambda x, y: (width - y, x),
+    }.get(page.get_rotation())
+
+
+def _box(left: float, bottom: float, right: float, top: float, turn: _Turn | None) -> tuple[float, float, float, float]:
+    """A box as shown: (left, bottom, right, top)."""
+    if turn is None:
+        return left, bottom, right, top
+    (x0, y0), (x1, y1) = turn(left, bottom), turn(right, top)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _chars(page: pdfium.PdfPage, budget: int, turn: _Turn | None) -> list[_Char]:
     """The page's printed characters, spaces left out (PDFium generates only spaces and line ends)."""
     textpage = page.get_textpage()
     try:
@@ -158,18 +184,20 @@ def _chars(page: pdfium.PdfPage, budget: int) -> list[_Char]:
                 continue
             pdfium_c.FPDFText_GetLooseCharBox(raw, i, box)
             pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
-            size = pdfium_c.FPDFText_GetFontSize(raw, i) or box.top - box.bottom
-            chars.append(_Char(text, box.left, max(box.right, box.left), y.value, size))
+            left, bottom, right, top = _box(box.left, box.bottom, box.right, box.top, turn)
+            base = turn(x.value, y.value)[1] if turn else y.value
+            size = pdfium_c.FPDFText_GetFontSize(raw, i) or top - bottom
+            chars.append(_Char(text, left, max(right, left), base, size))
         return chars
     finally:
         textpage.close()
 
 
-def _rules(page: pdfium.PdfPage) -> list[_Rule]:
+def _rules(page: pdfium.PdfPage, turn: _Turn | None) -> list[_Rule]:
     """Drawn lines and thin rectangles wider than tall: the underlines of a typeset table."""
     rules = []
     for obj in itertools.islice(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2), _MAX_PATHS):
-        left, bottom, right, top = obj.get_bounds()
+        left, bottom, right, top = _box(*obj.get_bounds(), turn)
         if top - bottom <= _RULE_HEIGHT and right - left >= 4 * (top - bottom) and right - left >= 6:
             rules.append(_Rule(left, right, (top + bottom) / 2))
     return rules

@@ -56,6 +56,13 @@ def test_a_consistent_filing_as_a_pdf_audits_clean(style, filing, layout):
     assert [(f.check, f.as_of, f.subject) for f in findings] == [], f"{style}; {layout.describe()}"
 
 
+@pytest.mark.parametrize("turn", [90, 270])
+def test_pages_stored_turned_read_as_shown(turn):
+    filing, layout = truth(4), Layout(single_rule="-")
+    parsed = parse_document("turned.pdf", render_pdf(render(filing, layout), "proportional", turn))
+    assert isinstance(parsed, FilingBatch) and figures(parsed) == figures(filing.batch, layout)
+
+
 def test_rendering_is_deterministic():
     text = render(truth(5), Layout.draw(random.Random(5)))
     for style in STYLES:
