@@ -5,8 +5,8 @@ column per typical character width), captions start where they start and figures
 end, so columns line up as in a typed filing and the plain-text reader finds the tables by the
 same alignment. What a PDF adds is repaired here: digit groups a kerning gap split ("1 1,234")
 are joined, and rules drawn as lines (not as dashes) become lines of dashes under their columns,
-so a subtotal keeps the rule above it. Lines are numbered over the whole document; each block's
-`Source.where` names the page and the line on it.
+so a subtotal keeps the rule above it. A page stored turned (landscape) is read as shown. Lines
+are numbered over the whole document; each block's `Source.where` names the page and the line.
 
 pypdfium2 (PDFium, the engine of Chrome's viewer) reads the PDF: it opens damaged files as a
 browser would and takes milliseconds a page, where pdfminer-based readers take a tenth of a second.
@@ -96,7 +96,8 @@ class _Grid:
     leading: float
 
     def column(self, x: float) -> int:
-        return max(0, round((x - self.left) / self.pitch))
+        """The column at x; whatever sits far off the text (a stray rule) stays within bounds."""
+        return min(max(0, round((x - self.left) / self.pitch)), 2 * _MAX_COLUMNS)
 
 
 def read_pdf(name: str, data: bytes) -> Document:
