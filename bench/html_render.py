@@ -357,7 +357,8 @@ class _Table:
 
     def _heading_cell(self, text: str, last: bool) -> str:
         if self.variant == "font_soup":
-            return f'<td></td><td align="center"><font size="2"><b>{escape(text)}</b></font>{"<hr size=1 noshade>" if last and self.layout.year_underline else ""}</td>'
+            rule = "<hr size=1 noshade>" if last and self.layout.year_underline else ""
+            return f'<td></td><td align="center"><font size="2"><b>{escape(text)}</b></font>{rule}</td>'
         line = "<br>____________" if last and self.layout.year_underline else ""
         return f'<td>&nbsp;</td><td colspan="3" align="center"><b>{escape(text)}</b>{line}</td>'
 

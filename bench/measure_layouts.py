@@ -63,14 +63,34 @@ def drifted(layout: Layout, rng: random.Random) -> Layout:
     return replace(layout, **{name: rng.choice(CHOICES[name]) for name in names})
 
 
-def write_documents(filings: list[Filing], seed: int, out: Path) -> list[Document]:
+FORMATS = ("text", "dollar_cells", "font_soup", "css_colspan", "ixbrl", "submission", "pdf_mono", "pdf_proportional",
+           "pdf_kerned")
+
+
+def printed(filing: Filing, layout: Layout, fmt: str) -> tuple[bytes, str]:
+    """The filing as a document of the format: its bytes and its file name's ending."""
+    if fmt == "text":
+        return render(filing, layout).encode(), ".txt"
+    if fmt.startswith("pdf_"):
+        from bench.pdf_render import render_pdf
+
+        return render_pdf(render(filing, layout), fmt.removeprefix("pdf_")), ".pdf"
+    from bench.html_render import render_html, render_submission
+
+    if fmt == "submission":
+        return render_submission(filing, layout, "font_soup").encode(), ".txt"
+    return render_html(filing, layout, fmt).encode(), ".htm"
+
+
+def write_documents(filings: list[Filing], seed: int, out: Path, fmt: str = "text") -> list[Document]:
     rng = random.Random(f"layouts/{seed}")
     documents, layouts = [], {}
     for filing in filings:
         plan = filing.batch.plans[0].plan.ein
         layouts[plan] = drifted(layouts[plan], rng) if plan in layouts else Layout.draw(rng)
-        path = out / filing.batch.document
-        path.write_text(render(filing, layouts[plan]))
+        data, suffix = printed(filing, layouts[plan], fmt)
+        path = out / Path(filing.batch.document).with_suffix(suffix).name
+        path.write_bytes(data)
         documents.append(Document(filing, layouts[plan], path))
     return documents
 
@@ -112,8 +132,9 @@ def planledger(home: Path, *args: str) -> object:
     return json.loads(result.stdout)
 
 
-def measure(seed: int, plans: int, years: int, discrepancy_rate: float, out: Path, home: Path) -> dict:
-    documents = write_documents(list(rich_filings(plans, years, seed=seed, discrepancy_rate=discrepancy_rate)), seed, out)
+def measure(seed: int, plans: int, years: int, discrepancy_rate: float, out: Path, home: Path, fmt: str = "text") -> dict:
+    filings = list(rich_filings(plans, years, seed=seed, discrepancy_rate=discrepancy_rate))
+    documents = write_documents(filings, seed, out, fmt)
     rate, parsed = parse_rate(documents)
     reports = planledger(home, "import", str(out))
     plan_keys = {p["plan_id"]: f"{p['ein']}-{p['plan_number']}" for p in planledger(home, "plans")}
@@ -177,15 +198,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--discrepancy-rate", type=float, default=0.0)
     parser.add_argument("--out", type=Path, help="where to write the documents (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="how the filings are printed")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp) / "filings"
         out.mkdir(parents=True, exist_ok=True)
         if any(out.iterdir()):
             raise SystemExit(f"{out} is not empty: every document in it would be imported and counted")
-        summary = measure(args.seed, args.plans, args.years, args.discrepancy_rate, out, Path(tmp) / "home")
+        summary = measure(args.seed, args.plans, args.years, args.discrepancy_rate, out, Path(tmp) / "home", args.format)
     summary["arguments"] = {"seed": args.seed, "plans": args.plans, "years": args.years,
-                            "discrepancy_rate": args.discrepancy_rate}
+                            "discrepancy_rate": args.discrepancy_rate, "format": args.format}
     print(table(summary))
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2) + "\n")

@@ -14,6 +14,7 @@ from importers.statements import Read
 
 class ExplainedRow(msgspec.Struct, frozen=True):
     line: int
+    where: str  # a finer locator where the format has one: "table 3, row 7", "page 2, line 14"
     caption: str
     figures: list[str]
     role: str  # heading | item | total
@@ -58,6 +59,7 @@ def _statement(plan: str, section: str, read: Read) -> ExplainedStatement:
     rows = [
         ExplainedRow(
             r.row.source.line,
+            r.row.source.where,
             r.row.caption,
             [f.raw for f in r.row.figures if f is not None],
             r.role,

@@ -31,7 +31,8 @@ _MAX_COLUMNS = 400
 _PARSER = html.HTMLParser(no_network=True, huge_tree=False, remove_comments=True, remove_pis=True, encoding="utf-8")
 _SKIP = frozenset({"head", "script", "style", "title", "noscript", "template", "ix:header"})
 _BLOCKS = frozenset(
-    ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "center", "blockquote", "li", "ul", "ol", "dl", "dt", "dd", "address", "section", "article", "header", "footer", "body", "html", "form", "caption", "nav", "main", "aside", "figure"]
+    "p div h1 h2 h3 h4 h5 h6 center blockquote li ul ol dl dt dd address section article header footer body html "
+    "form caption nav main aside figure".split()
 )
 _PARAGRAPHS = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "center"])
 _OPENS = frozenset({"$", "(", "$(", "($"})  # a cell that only opens the figure in the next cell

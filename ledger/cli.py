@@ -155,7 +155,8 @@ def explain(
                                 ("role", "left"), ("event", "left"), ("arithmetic", "left")):
             table.add_column(column, justify=justify, overflow="fold")
         for row in st.rows:
-            table.add_row(str(row.line), row.caption, "  ".join(row.figures), row.role, row.event, row.detail)
+            line = f"{row.line} ({row.where})" if row.where else str(row.line)
+            table.add_row(line, row.caption, "  ".join(row.figures), row.role, row.event, row.detail)
         out.print(table)
         for text in st.unplaced:
             out.print(f"[yellow]not placed:[/yellow] {text}")

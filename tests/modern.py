@@ -73,6 +73,9 @@ SCHEDULE_H = [
 NET_ASSETS_HEADING, CHANGES_HEADING, LOANS_NOTE = 20, 50, 80
 
 
+NET_ASSETS_LINES = frozenset(line for line, *_ in NET_ASSETS)
+
+
 def modern_filing(
     year: int,
     figures: dict[tuple[int, int], int] | None = None,
@@ -105,7 +108,10 @@ def modern_filing(
     ]
     for statement, heading, ends in (("net_assets", NET_ASSETS_HEADING, (year, year - 1)), ("changes", CHANGES_HEADING, (year,))):
         for end in ends:
-            read = {"reading": "footed", "totals": 6, "failing": 0} | (readings or {}).get((statement, end), {})
+            # a column with a changed figure no longer foots: the reader would say so
+            changed = any(y == end and (line in NET_ASSETS_LINES) == (statement == "net_assets") for line, y in figures)
+            default = {"reading": "not_footing", "failing": 1} if changed else {"reading": "footed", "failing": 0}
+            read = {"totals": 6} | default | (readings or {}).get((statement, end), {})
             events.append(ev.StatementRead(statement=statement, column=str(end), **read,
                                            **at(heading, statement, date(end, 12, 31), str(end))))
     for end in (year, year - 1):

@@ -45,3 +45,14 @@ def test_a_document_that_would_be_rejected_says_why_and_where(tmp_path):
     assert explanation["status"] == "rejected"
     assert explanation["line"] == 72 and "unreadable amount '1,18?,450'" in explanation["reason"]
     assert "statement of net assets" in explanation["reason"]
+
+
+def test_an_html_filing_is_explained_with_its_table_and_row(tmp_path):
+    filing = Path(__file__).parent / "data" / "html" / "h2_corvane_2015_css_colspan.htm"
+    explanation = planledger_json(tmp_path, "explain", str(filing))
+    assert explanation["status"] == "imported"
+    net_assets = statement(explanation, "net_assets")
+    assert all(reading.split(": ")[1].startswith("footed") for reading in net_assets["readings"])
+    totals = [r for r in net_assets["rows"] if r["role"] == "total"]
+    assert totals and all(r["detail"].endswith(", foots") for r in totals)
+    assert all(r["where"].startswith("table ") and ", row " in r["where"] for r in net_assets["rows"])
