@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
+from bench.render import centred, cover, long_date
 from bench.synth import LOANS, Filing
 from ledger import events as ev
 
@@ -235,7 +236,7 @@ def render(truth: Filing, layout: Layout) -> str:
     doc = Doc(layout, plan.name, truth.scale, end, start)
     section = {s: [e for e in events if e.provenance.section == s] for s in ("net_assets", "changes", "notes", "schedule_h_4i")}
     pages = [
-        cover(plan.name, plan.sponsor, plan.ein, plan.plan_number, end),
+        cover(plan.name, plan.sponsor, plan.ein, plan.plan_number, end, ("2200 Commerce Drive", "Columbus, Ohio 43215")),
         auditors_report(plan.name, filed.auditor, end, start, signed - timedelta(days=7)),
         *doc.statement("net_assets", net_assets_rows(layout, section["net_assets"], doc.years, truth.scale)),
         *doc.statement("changes", changes_rows(layout, section["changes"], end, truth.scale)),
@@ -249,14 +250,6 @@ def render(truth: Filing, layout: Layout) -> str:
 def with_number(page: str, n: int, layout: Layout) -> str:
     number = {"plain": str(n), "dashed": f"- {n} -", "": ""}[layout.page_numbers]
     return f"{page.rstrip()}\n\n{centred(number)}\n" if number else page
-
-
-def centred(*lines: str) -> str:
-    return "\n".join(line.center(86).rstrip() for line in lines)
-
-
-def long_date(d: date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
 
 
 @dataclass
@@ -503,26 +496,6 @@ def ends_rows(c: Changes, net_parts: Parts) -> list[Row]:
 
 
 # -- Cover, report, notes, Schedule H, signatures ------------------------------------------
-
-def cover(name: str, sponsor: str, ein: str, number: str, end: date) -> str:
-    return f"""{centred("UNITED STATES", "SECURITIES AND EXCHANGE COMMISSION", "Washington, D.C. 20549", "", "FORM 11-K")}
-
-[X]  ANNUAL REPORT PURSUANT TO SECTION 15(d) OF THE SECURITIES EXCHANGE ACT OF
-     1934
-
-{centred(f"For the fiscal year ended {long_date(end)}")}
-
-A.   Full title of the plan and address of the plan, if different from that of
-     the issuer named below:
-
-{centred(name, f"EIN {ein}, Plan {number}")}
-
-B.   Name of issuer of the securities held pursuant to the plan and the address
-     of its principal executive office:
-
-{centred(sponsor, "2200 Commerce Drive", "Columbus, Ohio 43215")}
-"""
-
 
 def auditors_report(name: str, auditor: str, end: date, start: date, dated: date) -> str:
     return f"""{centred("Report of Independent Registered Public Accounting Firm")}

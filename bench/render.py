@@ -57,7 +57,10 @@ def centred(*lines: str) -> str:
     return "\n".join(line.center(86).rstrip() for line in lines)
 
 
-def cover(name: str, sponsor: str, ein: str, number: str, end: date) -> str:
+ADDRESS = ("100 Main Street", "Springfield, Illinois 62701")
+
+
+def cover(name: str, sponsor: str, ein: str, number: str, end: date, address: tuple[str, str] = ADDRESS) -> str:
     return f"""{centred("UNITED STATES", "SECURITIES AND EXCHANGE COMMISSION", "Washington, D.C. 20549", "", "FORM 11-K")}
 
 [X]  ANNUAL REPORT PURSUANT TO SECTION 15(d) OF THE SECURITIES EXCHANGE ACT OF
@@ -73,7 +76,7 @@ A.   Full title of the plan and address of the plan, if different from that of
 B.   Name of issuer of the securities held pursuant to the plan and the address
      of its principal executive office:
 
-{centred(sponsor, "100 Main Street", "Springfield, Illinois 62701")}
+{centred(sponsor, *address)}
 """
 
 

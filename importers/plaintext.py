@@ -182,26 +182,24 @@ class _Reader:
             head += 1
         return body, head
 
-    def _over_figures(self, j: int, zone: int) -> bool:
-        """A heading line of the figures' columns: words reaching over them, not a sentence."""
+    def _heading_cells(self, j: int) -> list[re.Match[str]]:
+        """The cells of a line that could head columns: words set apart, none a sentence."""
         scan = self.scans[j]
         if scan.figures or scan.line.blank:
-            return False
+            return []
         cells = list(_CELL.finditer(scan.line.text))
-        if any(len(m.group()) > 60 or m.group().endswith(".") for m in cells):
-            return False
+        return [] if any(len(m.group()) > 60 or m.group().endswith(".") for m in cells) else cells
+
+    def _over_figures(self, j: int, zone: int) -> bool:
+        """A heading line of the figures' columns: words reaching over them."""
+        cells = self._heading_cells(j)
         over = [m for m in cells if m.end() >= zone]
         return bool(over) and (len(cells) >= 2 or over[0].start() >= zone - 10)
 
     def _words_over(self, j: int) -> bool:
         """A heading line of a table: short cells set apart and reaching the figures' side,
         or a column marker like '(b)'."""
-        scan = self.scans[j]
-        if scan.figures or scan.line.blank:
-            return False
-        cells = list(_CELL.finditer(scan.line.text))
-        if any(len(m.group()) > 60 or m.group().endswith(".") for m in cells):
-            return False
+        cells = self._heading_cells(j)
         if any(re.match(r"\([a-l]\)", m.group()) for m in cells):
             return True
         return len(cells) >= 2 and all(len(m.group()) <= 45 for m in cells) and cells[-1].start() > 30
