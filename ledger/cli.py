@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import sys
 from collections import Counter
@@ -31,9 +32,10 @@ app = typer.Typer(
     help="An event-sourced ledger of Form 11-K plan filings.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # piped tables are not cut at 80 columns
+# a terminal's width, or COLUMNS where it is set; piped without COLUMNS, wide enough not to cut
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
 err = Console(stderr=True)
 
 
@@ -49,17 +51,32 @@ class Settings(msgspec.Struct):
 
 HomeOption = Annotated[
     Path | None,
-    typer.Option("--home", help="Where the ledger keeps its files [env PLANLEDGER_HOME; default ./.planledger]"),
+    typer.Option("--home", help="Where the ledger keeps its files \\[env PLANLEDGER_HOME; default ./.planledger]"),
 ]
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="postgresql://USER@HOST:PORT/DB for a shared store [env PLANLEDGER_STORE]"),
+    typer.Option("--store", help="postgresql://USER@HOST:PORT/DB for a shared store \\[env PLANLEDGER_STORE]"),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", help="table or json")]
 
 
+def show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"planledger {version('planledger')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def configure(ctx: typer.Context, home: HomeOption = None, store: StoreOption = None) -> None:
+def configure(
+    ctx: typer.Context,
+    home: HomeOption = None,
+    store: StoreOption = None,
+    _version: Annotated[
+        bool, typer.Option("--version", callback=show_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
     ctx.obj = Settings(home=home or default_home(), store=store)
 
 
@@ -105,23 +122,37 @@ def import_(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="filings, or folders of them (searched recursively)")],
     format: FormatOption = Format.table,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="read and report every document, write nothing")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="list only the documents skipped or rejected")] = False,
 ) -> None:
-    """Import filings: each one is appended whole, or not at all."""
+    """Import filings: each one is appended whole, or not at all. A document already stored is
+    reported a duplicate without being read again."""
     from importers import MAX_BYTES, iter_documents, parse_document
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UserError(f"no such file or folder: {', '.join(missing)}")
     documents = list(iter_documents(paths))
+    reports: list = []
     with open_ledger(ctx) as ledger:
-        reports = list(with_progress(import_documents(ledger, documents, parse_document, MAX_BYTES), len(documents)))
         try:
-            projections.catch_up(ledger, ctx.obj.home)
-        except projections.ProjectionsBusyError as e:
-            err.print(f"[yellow]warning:[/yellow] the filings are stored, but {e}")
-    emit([msgspec.to_builtins(r) for r in reports], format, title="Import")
+            for report in with_progress(import_documents(ledger, documents, parse_document, MAX_BYTES, dry_run=dry_run), len(documents)):
+                reports.append(report)
+        except KeyboardInterrupt:
+            stored = sum(r.status == "imported" for r in reports)
+            err.print(f"interrupted: {stored:,} filings stored, each whole; re-run the same command to continue")
+            raise typer.Exit(130) from None
+        if not dry_run:
+            try:
+                projections.catch_up(ledger, ctx.obj.home)
+            except projections.ProjectionsBusyError as e:
+                err.print(f"[yellow]warning:[/yellow] the filings are stored, but {e}")
+    shown = [r for r in reports if r.status in ("skipped", "rejected")] if quiet else reports
+    if shown or not quiet:
+        emit([msgspec.to_builtins(r) for r in shown], format, title="Import")
     counts = Counter(r.status for r in reports)
-    err.print(", ".join(f"{counts[s]} {s}" for s in ("imported", "duplicate", "skipped", "rejected")))
+    statuses = ("would import", "duplicate", "skipped", "rejected") if dry_run else ("imported", "duplicate", "skipped", "rejected")
+    err.print(", ".join(f"{counts[s]} {s}" for s in statuses) + (" (dry run: nothing written)" if dry_run else ""))
     if counts["rejected"]:
         raise typer.Exit(1)
 
@@ -245,10 +276,27 @@ NUMERIC_COLUMNS = frozenset(
 )
 
 
+DATE_COLUMNS = frozenset({"as_of", "year_end", "fiscal_year_end", "known_at"})  # never folded either
 MONEY_COLUMNS = frozenset({"amount", "expected", "actual", "difference", "opening", "replayed", "reported"})
 
 
+@contextmanager
+def closed_pipe_is_fine():
+    """`planledger query ... | head -1`: a reader that had enough is not an error."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
+
+
 def emit(rows: list[dict[str, Any]], format: Format, title: str, caption: str | None = None) -> None:
+    with closed_pipe_is_fine():
+        _emit(rows, format, title, caption)
+
+
+def _emit(rows: list[dict[str, Any]], format: Format, title: str, caption: str | None = None) -> None:
     if format is Format.json:
         emit_json(rows)
         return
@@ -256,12 +304,23 @@ def emit(rows: list[dict[str, Any]], format: Format, title: str, caption: str | 
         out.print(f"[dim]no {title.lower()}[/dim]")
         return
     columns = TABLE_COLUMNS.get(title) or tuple(rows[0])
-    table = Table(title=title, caption=caption, show_lines=False)
-    for column in columns:
-        table.add_column(column, justify="right" if column in NUMERIC_COLUMNS else "left")
-    for row in rows:
-        table.add_row(*(cell(row, column) for column in columns))
-    out.print(table)
+    cells = [[cell(row, column) for column in columns] for row in rows]
+    out.print(readable_table(columns, cells, title=title, caption=caption, numeric=NUMERIC_COLUMNS | DATE_COLUMNS))
+
+
+def readable_table(columns, cells: list[list[str]], *, numeric=frozenset(), **options) -> Table:
+    """Figures are never cut: their columns keep their full width; words fold to fit."""
+    table = Table(show_lines=False, **options)
+    for k, column in enumerate(columns):
+        if column in numeric:
+            width = max([len(column), *(len(row[k]) for row in cells)])
+            justify = "left" if column in DATE_COLUMNS else "right"
+            table.add_column(column, justify=justify, no_wrap=True, min_width=width)
+        else:
+            table.add_column(column, overflow="fold")
+    for row in cells:
+        table.add_row(*row)
+    return table
 
 
 def cell(row: dict[str, Any], column: str) -> str:
@@ -280,14 +339,26 @@ def cell(row: dict[str, Any], column: str) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
     if column in MONEY_COLUMNS and value not in (None, ""):
-        return money(value)
+        return percent(value) if row.get("check") in PERCENT_CHECKS else money(value)
     return "" if value is None else str(value)
 
 
+PERCENT_CHECKS = frozenset({"loan_rates"})  # findings whose figures are rates, not dollars
+
+
 def money(value: Any) -> str:
-    """Thousands separated, as filings print them; the exact digits are kept."""
+    """Thousands separated, whole dollars unless there are cents: as filings print them."""
     try:
-        return f"{Decimal(str(value)):,}"
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    whole = amount == amount.to_integral_value()
+    return f"{amount:,.0f}" if whole else f"{amount:,.2f}"
+
+
+def percent(value: Any) -> str:
+    try:
+        return f"{Decimal(str(value)).normalize():f}%"
     except InvalidOperation:
         return str(value)
 
@@ -535,6 +606,7 @@ def query(
     sql: Annotated[str | None, typer.Argument(help="a SQL query over the projections")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="read the query from a file, e.g. queries/roll_forward.sql")] = None,
     format: Annotated[QueryFormat, typer.Option("--format", help="table, csv or json")] = QueryFormat.table,
+    raw: Annotated[bool, typer.Option("--raw", help="plain numbers in the table (csv and json always are)")] = False,
 ) -> None:
     """Run SQL over the projections, opened read-only (see queries/README.md for the tables)."""
     if (sql is None) == (file is None):
@@ -554,7 +626,7 @@ def query(
             raise UserError(f"refused: queries may only read the projections: {e}") from None
         except duckdb.Error as e:
             raise UserError(f"query failed: {e}") from None
-    write_rows(rows, columns, format)
+    write_rows(rows, columns, format, raw)
 
 
 def only_reads(sql: str) -> None:
@@ -572,7 +644,12 @@ def only_reads(sql: str) -> None:
         raise UserError(msg)
 
 
-def write_rows(rows: list[dict[str, Any]], columns: list[str], format: QueryFormat) -> None:
+def write_rows(rows: list[dict[str, Any]], columns: list[str], format: QueryFormat, raw: bool = False) -> None:
+    with closed_pipe_is_fine():
+        _write_rows(rows, columns, format, raw)
+
+
+def _write_rows(rows: list[dict[str, Any]], columns: list[str], format: QueryFormat, raw: bool) -> None:
     if format is QueryFormat.json:
         emit_json([{k: exact_deep(v) for k, v in row.items()} for row in rows])
     elif format is QueryFormat.csv:
@@ -580,12 +657,9 @@ def write_rows(rows: list[dict[str, Any]], columns: list[str], format: QueryForm
         writer.writerow(columns)
         writer.writerows([[csv_cell(v) for v in row.values()] for row in rows])
     else:
-        table = Table(show_lines=False)
-        for column in columns:
-            table.add_column(column)
-        for row in rows:
-            table.add_row(*(csv_cell(v) for v in row.values()))
-        out.print(table)
+        numeric = {c for c in columns if any(isinstance(row[c], (int, float, Decimal)) for row in rows)}
+        cells = [[money(v) if isinstance(v, Decimal) and not raw else csv_cell(v) for v in row.values()] for row in rows]
+        out.print(readable_table(columns, cells, numeric=numeric))
 
 
 def csv_cell(value: Any) -> str:
@@ -616,3 +690,6 @@ def main() -> None:
     except (UserError, projections.ProjectionsBusyError) as e:
         err.print(f"[red]error:[/red] {e}")
         raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing half-written (each filing is stored whole or not at all)")
+        raise SystemExit(130) from None

@@ -11,6 +11,7 @@ import msgspec
 
 from ledger import events as ev
 from ledger.application import ConflictError, Duplicate, InvalidBatchError, Ledger, Recorded
+from ledger.identity import document_digest, filing_id
 from ledger.batch import FilingBatch, ImportResult, Rejected, Skipped
 
 Parser = Callable[[str, bytes], ImportResult]
@@ -32,14 +33,23 @@ GROUP = 100  # filings appended per transaction: one commit for many, each still
 
 
 def import_documents(
-    ledger: Ledger, paths: list[Path], parse: Parser, max_bytes: int, group: int = GROUP
+    ledger: Ledger, paths: list[Path], parse: Parser, max_bytes: int, group: int = GROUP, *, dry_run: bool = False
 ) -> Iterator[ImportReport]:
-    """Reports in the order of `paths`; the filings are appended `group` at a time."""
+    """Reports in the order of `paths`; the filings are appended `group` at a time. A document
+    already stored (by its digest) is reported a duplicate without being parsed again; with
+    `dry_run` every document is read and reported, and nothing is written."""
     parsed: list[tuple[str, ImportResult | ImportReport]] = []
     batches = 0
+
+    def stored(data: bytes) -> bool:
+        return ledger.has_filing(filing_id(document_digest(data)))
+
     for path in paths:
-        result = read_and_parse(path, parse, max_bytes)
-        parsed.append((str(path), result))
+        result = read_and_parse(path, parse, max_bytes, stored)
+        if dry_run:
+            yield _dry(display_name(path), result)
+            continue
+        parsed.append((display_name(path), result))
         batches += isinstance(result, FilingBatch)
         if batches >= group:
             yield from import_group(ledger, parsed)
@@ -47,7 +57,15 @@ def import_documents(
     yield from import_group(ledger, parsed)
 
 
-def read_and_parse(path: Path, parse: Parser, max_bytes: int) -> ImportResult | ImportReport:
+def _dry(document: str, result: ImportResult | ImportReport) -> ImportReport:
+    if isinstance(result, FilingBatch):
+        return msgspec.structs.replace(describe(result), status="would import")
+    return result if isinstance(result, ImportReport) else refusal(document, result)
+
+
+def read_and_parse(
+    path: Path, parse: Parser, max_bytes: int, stored: Callable[[bytes], bool] | None = None
+) -> ImportResult | ImportReport:
     """Only regular files are opened (a FIFO, a device or a socket is refused by its kind, unread),
     and never more than `max_bytes` is read, whatever `stat` said, so memory stays bounded."""
     name = display_name(path)
@@ -67,6 +85,8 @@ def read_and_parse(path: Path, parse: Parser, max_bytes: int) -> ImportResult | 
         return rejected(name, f"{verb}: {e.strerror or e}")
     if len(data) > max_bytes:
         return rejected(name, f"document too large: over {max_bytes:,} bytes (it grew while read)")
+    if stored is not None and stored(data):
+        return ImportReport(document=name, status="duplicate", reason="already in the ledger (not read again)")
     return parse(name, data)
 
 
@@ -105,11 +125,15 @@ def import_group(ledger: Ledger, parsed: list[tuple[str, ImportResult | ImportRe
             yield report(describe(result), next(outcomes))
 
 
-def import_one(ledger: Ledger, document: str, result: ImportResult) -> ImportReport:
+def refusal(document: str, result: Skipped | Rejected) -> ImportReport:
     if isinstance(result, Skipped):
         return ImportReport(document=document, status="skipped", reason=result.reason)
-    if isinstance(result, Rejected):
-        return ImportReport(document=document, status="rejected", reason=result.reason, line=result.line)
+    return ImportReport(document=document, status="rejected", reason=result.reason, line=result.line)
+
+
+def import_one(ledger: Ledger, document: str, result: ImportResult) -> ImportReport:
+    if not isinstance(result, FilingBatch):
+        return refusal(document, result)
     try:
         outcome = ledger.record(result)
     except (InvalidBatchError, ConflictError) as e:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 
 def planledger(home: Path, *args: str, store: str | None = None) -> subprocess.CompletedProcess:
+    """Piped, with no COLUMNS: tables as wide as they need (a test of narrow output sets it)."""
     options = ["--home", str(home)] + (["--store", store] if store else [])
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     return subprocess.run(
-        [sys.executable, "-m", "ledger", *options, *args], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "ledger", *options, *args], capture_output=True, text=True, timeout=300, env=env
     )
 
 

@@ -107,7 +107,8 @@ def test_query_formats_keep_decimals_exact(home):
     assert planledger_json(home, "query", sql)[0] == {"year_end": "1999-12-31", "reported_last": "6268220.00"}
     result = planledger(home, "query", sql, "--format", "csv")
     assert list(csv.reader(io.StringIO(result.stdout)))[:2] == [["year_end", "reported_last"], ["1999-12-31", "6268220.00"]]
-    assert "6268220.00" in planledger(home, "query", sql).stdout
+    assert "6,268,220" in planledger(home, "query", sql).stdout  # the table prints as filings do
+    assert "6268220.00" in planledger(home, "query", sql, "--raw").stdout
 
 
 @pytest.mark.parametrize("sql", [
