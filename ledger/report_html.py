@@ -306,13 +306,14 @@ def findings_section(findings: list[ReportFinding]) -> str:
         rows.append(
             f'<tr class="finding"><td>{i + 1}</td><td>{e(f.check)}</td><td>{e(f.as_of.isoformat())}</td><td>{e(f.subject)}</td>'
             f'<td class="n">{money(f.expected, f.unit)}</td><td class="n">{money(f.actual, f.unit)}</td>'
-            f'<td class="n">{money(f.difference, f.unit)}</td><td>{reading}</td>'
-            f'<td><div class="small">{e(f.detail)}</div>{cited_lines(rf)}</td></tr>'
+            f'<td class="n">{money(f.difference, f.unit)}</td><td>{reading}</td><td class="small">{e(f.detail)}</td></tr>'
+            f'<tr class="lines"><td></td><td colspan="8">{cited_lines(rf)}</td></tr>'
         )
     return (
         '<table class="findings"><tr><th>#</th><th>check</th><th>date</th><th>subject</th><th>expected</th><th>actual</th>'
-        "<th>difference</th><th>reading</th><th>the printed lines it rests on</th></tr>" + "".join(rows) + "</table>"
-        '<p class="small muted">difference = actual - expected. <b>firm</b>: the filing disagrees with itself or another filing; '
+        "<th>difference</th><th>reading</th><th>detail</th></tr>" + "".join(rows) + "</table>"
+        '<p class="small muted">Under each finding, the printed lines it rests on, with the lines around them. '
+        "difference = actual - expected. <b>firm</b>: the filing disagrees with itself or another filing; "
         "<b>unsure</b>: it rests on a statement column the reader read by choice or with rows unplaced.</p>"
     )
 
