@@ -388,6 +388,33 @@ def rebuild(ctx: typer.Context) -> None:
 
 
 @app.command()
+def report(
+    ctx: typer.Context,
+    plan: PlanOption = None,
+    out_path: Annotated[Path, typer.Option("--out", help="the HTML file to write")] = Path("report.html"),
+    known_at: KnownAtOption = None,
+) -> None:
+    """Write one self-contained HTML report (inline CSS and SVG charts, nothing fetched): net
+    assets reported vs replayed, roll-forward waterfalls, holdings, every finding with the printed
+    lines it rests on, how each statement column was read, and the chain heads."""
+    from ledger.report_html import render
+    from ledger.reporting import gather
+
+    with open_ledger(ctx) as ledger:
+        wanted = plan_ids(ledger, plan)
+        try:
+            gathered = gather(ledger, ctx.obj.home, wanted, known_at and known_at.date())
+        except projections.NoProjectionsError as e:
+            raise UserError(str(e)) from None
+    try:
+        out_path.write_text(render(gathered), encoding="utf-8")
+    except OSError as e:
+        raise UserError(f"cannot write {out_path}: {e.strerror}") from None
+    findings = sum(len(p.findings) for p in gathered.plans)
+    err.print(f"wrote {out_path}: {len(gathered.plans)} plans, {findings} findings")
+
+
+@app.command()
 def synth(
     plans: Annotated[int, typer.Option("--plans", min=1, help="how many plans")],
     years: Annotated[int, typer.Option("--years", min=1, help="how many years of filings per plan")],
