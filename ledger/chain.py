@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
 
@@ -89,6 +89,7 @@ class Problem:
     plan_id: UUID
     position: int
     detail: str
+    marker: UUID | None = None  # the filing whose recorded head is missing, when that is the evidence
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class ChainReport:
     head: str  # hash of the last stored event ("" for none)
     problem: Problem | None
     sought_at: int | None = None  # where the sought head sits in the chain, if it does
+    cited: Mapping[UUID, int] = field(default_factory=dict)  # events citing each filing
 
     @property
     def intact(self) -> bool:
@@ -130,7 +132,7 @@ def verify_plan(
         walk.step(row)
     problems = [p for p in (walk.problem, *walk.marker_problems()) if p]
     first = min(problems, key=lambda p: p.position) if problems else None
-    return ChainReport(plan_id, walk.count, walk.head, first, walk.positions.get(seek) if seek else None)
+    return ChainReport(plan_id, walk.count, walk.head, first, walk.positions.get(seek) if seek else None, dict(walk.cited))
 
 
 class _Walk:
@@ -231,4 +233,4 @@ class _Walk:
         else:
             kind, position = "altered", end
             detail = f"filing {fid} recorded head {head} after position {end}; an event in {vouched + 1}..{end} was altered"
-        return Problem(kind, self.plan_id, position, detail)
+        return Problem(kind, self.plan_id, position, detail, fid)

@@ -25,6 +25,7 @@ from rich.table import Table
 from ledger import events as ev
 from ledger.application import Ledger
 from ledger.importing import import_documents
+from ledger.receipts import ReceiptError, issue, max_notification_id, receipts_path
 from ledger.store import StoreConfigError, default_home
 from projections import runner as projections
 
@@ -117,6 +118,12 @@ def event_type(name: str) -> type[ev.PlanEvent]:
     return cls
 
 
+ReceiptsOption = Annotated[
+    Path | None,
+    typer.Option("--receipts", help="the signed receipts file [env PLANLEDGER_RECEIPTS; default beside the home: HOME.receipts.jsonl]"),
+]
+
+
 @app.command("import")
 def import_(
     ctx: typer.Context,
@@ -124,9 +131,11 @@ def import_(
     format: FormatOption = Format.table,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="read and report every document, write nothing")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="list only the documents skipped or rejected")] = False,
+    receipts: ReceiptsOption = None,
 ) -> None:
     """Import filings: each one is appended whole, or not at all. A document already stored is
-    reported a duplicate without being read again."""
+    reported a duplicate without being read again. A signed receipt of the new chain heads,
+    markers and plan keys is appended to the receipts file (see `verify --receipts`)."""
     from importers import MAX_BYTES, iter_documents, parse_document
 
     missing = [str(p) for p in paths if not p.exists()]
@@ -135,14 +144,18 @@ def import_(
     documents = list(iter_documents(paths))
     reports: list = []
     with open_ledger(ctx) as ledger:
+        before = max_notification_id(ledger)
         try:
             for report in with_progress(import_documents(ledger, documents, parse_document, MAX_BYTES, dry_run=dry_run), len(documents)):
                 reports.append(report)
         except KeyboardInterrupt:
             stored = sum(r.status == "imported" for r in reports)
+            if stored:
+                write_receipt(ledger, receipts_path(ctx.obj.home, receipts), before)
             err.print(f"interrupted: {stored:,} filings stored, each whole; re-run the same command to continue")
             raise typer.Exit(130) from None
         if not dry_run:
+            write_receipt(ledger, receipts_path(ctx.obj.home, receipts), before)
             try:
                 projections.catch_up(ledger, ctx.obj.home)
             except projections.ProjectionsBusyError as e:
@@ -155,6 +168,16 @@ def import_(
     err.print(", ".join(f"{counts[s]} {s}" for s in statuses) + (" (dry run: nothing written)" if dry_run else ""))
     if counts["rejected"]:
         raise typer.Exit(1)
+
+
+def write_receipt(ledger: Ledger, path: Path, before: int) -> None:
+    try:
+        receipt = issue(ledger, path, before)
+    except ReceiptError as e:
+        err.print(f"[yellow]warning:[/yellow] the filings are stored, but no receipt was written: {e}")
+        return
+    if receipt is not None:
+        err.print(f"receipt {receipt['header']['seq']} appended to {path}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -485,9 +508,17 @@ def verify(
     plan: PlanOption = None,
     head: Annotated[str | None, typer.Option("--head", help="a chain head you kept (e.g. from `audit`): is it still in the chain?")] = None,
     format: FormatOption = Format.table,
+    receipts: Annotated[
+        Path | None,
+        typer.Option("--receipts", help="also check every signed receipt in this file (written by `import`) against the store"),
+    ] = None,
 ) -> None:
     """Recompute every plan's hash chain; report the first event altered, removed, inserted
-    or reordered. Exit status 1 when any plan fails (or the kept head is not proven)."""
+    or reordered. With --receipts, check each receipt's signature, then that every chain head,
+    marker and plan key it recorded is still there, unchanged and in place.
+    Exit status 1 when any plan or receipt fails (or the kept head is not proven)."""
+    from ledger.receipts import check as check_receipts
+    from ledger.receipts import trusted_key
     from ledger.verify import Chains
 
     if head is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", head.strip()):
@@ -500,20 +531,44 @@ def verify(
         if unknown:
             raise UserError(f"no plan matches {', '.join(unknown)} (try `planledger plans`)")
         reports = list(chains.verify_all(wanted, seek))
+        index = chains.index_problems(reports)
+        try:
+            anchored = receipts and check_receipts(ledger, receipts, trusted_key())
+        except ReceiptError as e:
+            raise UserError(str(e)) from None
+    if anchored:
+        reports = [anchored.reconcile(r) for r in reports]
     rows = [chain_row(r) for r in reports]
     found = next((r for r in reports if r.sought_at is not None), None)
     kept = seek and head_row(seek, found)
+    receipt_rows = [{"kind": f.kind, "line": f.line, "detail": f.detail} for f in anchored.findings] if anchored else []
     if format is Format.json:
-        emit_json({"plans": rows, "head": kept or None})
+        checked = anchored and {"file": str(receipts), "receipts": anchored.receipts, "key": anchored.trusted, "problems": receipt_rows}
+        emit_json({"plans": rows, "index": [index_row(p) for p in index], "head": kept or None, "receipts": checked or None})
     else:
         for row in rows:
             plain(verify_line(row))
+        for problem in index:
+            plain(f"{problem.kind:<9} {problem.subject}: {problem.detail}")
         if kept:
             plain(f"head {kept['head']}: {kept['detail']}")
+        for finding in anchored.findings if anchored else ():
+            plain(finding.text())
     failed = sum(not r.intact for r in reports)
     err.print(f"{len(reports)} plan{'' if len(reports) == 1 else 's'} verified, {failed} failed")
-    if failed or (kept and not kept["proven"]):
+    if index:
+        err.print(f"{len(index)} problem{'' if len(index) == 1 else 's'} in the markers and plan keys")
+    if anchored:
+        if anchored.trusted is None:
+            err.print("warning: no receipt key on this machine: each receipt was checked against the key the first one names")
+        err.print(f"{anchored.receipts} receipt{'' if anchored.receipts == 1 else 's'} checked, {len(anchored.findings)} problem"
+                  f"{'' if len(anchored.findings) == 1 else 's'}", markup=False, highlight=False, soft_wrap=True)
+    if failed or index or (kept and not kept["proven"]) or (anchored and anchored.findings):
         raise typer.Exit(1)
+
+
+def index_row(problem) -> dict[str, Any]:
+    return {"kind": problem.kind, "subject": problem.subject, "detail": problem.detail}
 
 
 def chain_row(report) -> dict[str, Any]:

@@ -33,6 +33,18 @@ def postgres_base_url() -> str | None:
 PG_BASE_URL = postgres_base_url()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def receipt_key(tmp_path_factory):
+    """Every import signs a receipt: the tests' key lives in a temporary folder, never in the
+    user's ~/.config, and no user setting redirects the receipts."""
+    key = tmp_path_factory.mktemp("key") / "receipt-key"
+    saved = {name: os.environ.pop(name, None) for name in ("PLANLEDGER_KEY", "PLANLEDGER_RECEIPTS")}
+    os.environ["PLANLEDGER_KEY"] = str(key)
+    yield key
+    os.environ.pop("PLANLEDGER_KEY", None)
+    os.environ.update({k: v for k, v in saved.items() if v is not None})
+
+
 def require_postgres() -> str:
     if PG_BASE_URL:
         return PG_BASE_URL
