@@ -116,7 +116,7 @@ def import_(
     with open_ledger(ctx) as ledger:
         reports = list(with_progress(import_documents(ledger, documents, parse_document, MAX_BYTES), len(documents)))
         try:
-            projections.catch_up(ledger, ctx.obj.home)
+            projections.catch_up(ledger, ctx.obj.home, notify=notice)
         except projections.ProjectionsBusyError as e:
             err.print(f"[yellow]warning:[/yellow] the filings are stored, but {e}")
     emit([msgspec.to_builtins(r) for r in reports], format, title="Import")
@@ -312,8 +312,8 @@ KnownAtOption = Annotated[
 def rebuild(ctx: typer.Context) -> None:
     """Drop the DuckDB projections and rebuild them from the stored events alone."""
     with open_ledger(ctx) as ledger:
-        added = projections.rebuild(ledger, ctx.obj.home)
-    err.print(f"projected {added} events into {projections.projections_path(ctx.obj.home)}")
+        added = projections.rebuild(ledger, ctx.obj.home, notify=notice)
+    notice(f"projected {added} events into {projections.projections_path(ctx.obj.home)}")
 
 
 @app.command()
@@ -355,8 +355,7 @@ def audit(
 
     with open_ledger(ctx) as ledger:
         wanted = plan_ids(ledger, plan)
-        projections.catch_up(ledger, ctx.obj.home)
-        with open_projections(ctx.obj.home) as connection:
+        with reading_projections(ledger, ctx.obj.home) as connection:
             report = run_audit(connection, known_at=known_at and known_at.date(), plan_ids=wanted, year=year)
             positions = audited_positions(connection, wanted)
             names = dict(connection.execute("SELECT plan_id::VARCHAR, name FROM plans").fetchall())
@@ -484,6 +483,21 @@ def replay(
     emit(rows["components"], format, title="Components")
 
 
+def notice(line: str) -> None:
+    """A one-line notice on stderr, printed as is."""
+    err.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def reading_projections(ledger: Ledger, home: Path):
+    """The projections caught up with the events and opened read-only (see runner.reading)."""
+    try:
+        with projections.reading(ledger, home, notify=notice) as connection:
+            yield connection
+    except duckdb.IOException as e:
+        raise UserError(f"cannot open the projections: {e}") from None
+
+
 @contextmanager
 def open_projections(home: Path):
     try:
@@ -545,7 +559,7 @@ def query(
         except OSError as e:
             raise UserError(f"cannot read {file}: {e.strerror}") from None
     only_reads(sql)
-    with open_projections(ctx.obj.home) as connection:
+    with open_ledger(ctx) as ledger, reading_projections(ledger, ctx.obj.home) as connection:
         try:
             cursor = connection.execute(sql)
             columns = [d[0] for d in cursor.description or []]
