@@ -409,14 +409,23 @@ def tracked(connection: duckdb.DuckDBPyConnection, source: str) -> tuple[int, in
     return rows.get(EVENTS, 0), rows.get(FINDINGS, 0)
 
 
-def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(
-        str(path), read_only=True, config=settings() | {"enable_external_access": False, "lock_configuration": True}
-    )
+def connect_read_only(path: Path, config: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
+    """Read-only, no files outside the projections, settings locked (`config` adds to them,
+    e.g. a spill folder, which must be set before file access is turned off)."""
+    connection = duckdb.connect(str(path), read_only=True, config=settings() | (config or {}))
+    try:
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 @contextmanager
-def reading(ledger: Ledger, home: Path, notify: Notify = quiet, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def reading(
+    ledger: Ledger, home: Path, notify: Notify = quiet, wait: float | None = None, config: dict[str, str] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """The projections, read-only and caught up with the events. When nothing needs catching up
     they are opened read-only without taking the write lock. When another process holds them
     (a notebook) past `wait` seconds, the answer comes from their last consistent state, with a
@@ -430,7 +439,7 @@ def reading(ledger: Ledger, home: Path, notify: Notify = quiet, wait: float | No
         notify(f"notice: no projections at {path}; building them from the events")
     else:
         try:
-            connection = connect_read_only(path)
+            connection = connect_read_only(path, config)
         except duckdb.Error:
             connection = None  # held by a writer, or unreadable: catching up sorts out which
     if connection is not None:
@@ -444,15 +453,15 @@ def reading(ledger: Ledger, home: Path, notify: Notify = quiet, wait: float | No
     try:
         catch_up(ledger, home, notify=notify, wait=wait)
     except ProjectionsBusyError:
-        with last_consistent(path, source, latest, notify) as connection:
+        with last_consistent(path, source, latest, notify, config) as connection:
             yield connection
         return
     try:
-        connection = connect_read_only(path)
+        connection = connect_read_only(path, config)
     except duckdb.Error as e:
         if not is_lock_error(e):
             raise
-        with last_consistent(path, source, latest, notify) as connection:
+        with last_consistent(path, source, latest, notify, config) as connection:
             yield connection
         return
     yield from _serve(connection)
@@ -472,13 +481,15 @@ def _serve(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyCon
 
 
 @contextmanager
-def last_consistent(path: Path, source: str, latest: int, notify: Notify) -> Iterator[duckdb.DuckDBPyConnection]:
+def last_consistent(
+    path: Path, source: str, latest: int, notify: Notify, config: dict[str, str] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """The projections as last checkpointed, while another process holds them: read in place
     when it holds them read-only, else from a copy of the file (its WAL, the unfinished part,
     left out) in a temporary folder removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="planledger-") as scratch:
         try:
-            connection = connect_read_only(path)
+            connection = connect_read_only(path, config)
             how = "another process holds it"
         except duckdb.Error as e:
             if not is_lock_error(e):
@@ -486,7 +497,7 @@ def last_consistent(path: Path, source: str, latest: int, notify: Notify) -> Ite
             copy = Path(scratch) / path.name
             shutil.copyfile(path, copy)
             try:
-                connection = connect_read_only(copy)
+                connection = connect_read_only(copy, config)
             except duckdb.Error as e:
                 msg = f"projections busy: another process is writing {path} and its last checkpoint cannot be read ({first_line(e)})"
                 raise ProjectionsBusyError(msg) from None
