@@ -6,6 +6,9 @@ import csv
 import os
 import re
 import sys
+import tempfile
+import threading
+import time
 from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime
@@ -26,7 +29,7 @@ from ledger import events as ev
 from ledger.application import Ledger
 from ledger.importing import import_documents
 from ledger.receipts import ReceiptError, issue, max_notification_id, receipts_path
-from ledger.store import StoreConfigError, default_home
+from ledger.store import StoreConfigError, connection_problem, default_home, sqlite_path
 from projections import runner as projections
 
 app = typer.Typer(
@@ -37,7 +40,7 @@ app = typer.Typer(
 )
 # a terminal's width, or COLUMNS where it is set; piped without COLUMNS, wide enough not to cut
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # a message is one line, however long
 
 
 class Format(str, Enum):
@@ -86,11 +89,19 @@ class UserError(Exception):
 
 
 @contextmanager
-def open_ledger(ctx: typer.Context):
+def open_ledger(ctx: typer.Context, create: bool = True):
+    """The ledger; a command that only reads (`create=False`) finds no ledger rather than making one."""
     settings: Settings = ctx.obj
+    if not create:
+        path = sqlite_path(settings.home, settings.store)
+        if path is not None and not path.is_file():
+            raise UserError(f"no ledger at {path}: run `planledger import PATH` first (or give --home)")
     try:
         ledger = Ledger.open(settings.home, settings.store)
-    except (StoreConfigError, PersistenceError, OSError) as e:
+    except PersistenceError as e:
+        reason = connection_problem(settings.store) or str(e)
+        raise UserError(f"cannot open the event store: {reason}") from None
+    except (StoreConfigError, OSError) as e:
         raise UserError(f"cannot open the event store: {e}") from None
     try:
         yield ledger
@@ -157,7 +168,7 @@ def import_(
         if not dry_run:
             write_receipt(ledger, receipts_path(ctx.obj.home, receipts), before)
             try:
-                projections.catch_up(ledger, ctx.obj.home)
+                projections.catch_up(ledger, ctx.obj.home, notify=notice)
             except projections.ProjectionsBusyError as e:
                 err.print(f"[yellow]warning:[/yellow] the filings are stored, but {e}")
     shown = [r for r in reports if r.status in ("skipped", "rejected")] if quiet else reports
@@ -231,7 +242,7 @@ def with_progress(reports, total: int):
 @app.command()
 def plans(ctx: typer.Context, format: FormatOption = Format.table) -> None:
     """List the plans in the ledger."""
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx, create=False) as ledger:
         rows = [
             {
                 "plan_id": str(s.plan_id),
@@ -257,7 +268,7 @@ def events(
 ) -> None:
     """List stored plan events, with the filing line each came from."""
     types = [event_type(t) for t in type or []] or list(ev.PLAN_EVENT_TYPES)
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx, create=False) as ledger:
         wanted = plan_ids(ledger, plan)
         if wanted is None:
             stream = (event for _, event in ledger.stored(types))
@@ -406,8 +417,8 @@ KnownAtOption = Annotated[
 def rebuild(ctx: typer.Context) -> None:
     """Drop the DuckDB projections and rebuild them from the stored events alone."""
     with open_ledger(ctx) as ledger:
-        added = projections.rebuild(ledger, ctx.obj.home)
-    err.print(f"projected {added} events into {projections.projections_path(ctx.obj.home)}")
+        added = projections.rebuild(ledger, ctx.obj.home, notify=notice)
+    notice(f"projected {added} events into {projections.projections_path(ctx.obj.home)}")
 
 
 @app.command()
@@ -448,7 +459,10 @@ def synth(
     """Write deterministic synthetic 11-K filings (plain text) for benchmarks and demos."""
     from bench.documents import MANIFEST, write_documents
 
-    written = write_documents(out, plans, years, seed=seed, discrepancy_rate=discrepancy_rate)
+    try:
+        written = write_documents(out, plans, years, seed=seed, discrepancy_rate=discrepancy_rate)
+    except OSError as e:
+        raise UserError(f"cannot write the filings to {out}: {e.strerror or e}") from None
     err.print(f"wrote {written} filings to {out} (planted discrepancies listed in {out / MANIFEST})")
 
 
@@ -474,10 +488,9 @@ def audit(
     from projections.audit import audit as run_audit
     from projections.audit import audited_positions
 
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx, create=False) as ledger:
         wanted = plan_ids(ledger, plan)
-        projections.catch_up(ledger, ctx.obj.home)
-        with open_projections(ctx.obj.home) as connection:
+        with reading_projections(ledger, ctx.obj.home) as connection:
             report = run_audit(connection, known_at=known_at and known_at.date(), plan_ids=wanted, year=year)
             positions = audited_positions(connection, wanted)
             names = dict(connection.execute("SELECT plan_id::VARCHAR, name FROM plans").fetchall())
@@ -524,7 +537,7 @@ def verify(
     if head is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", head.strip()):
         raise UserError(f"--head {head!r} is not a sha256 hex digest (64 hex digits)")
     seek = head and head.strip().lower()
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx, create=False) as ledger:
         chains = Chains(ledger)
         wanted = plan_ids(ledger, plan)
         unknown = [str(p) for p in wanted or () if not chains.knows(p)]
@@ -622,7 +635,7 @@ def replay(
     """Rebuild a plan's state from its events alone and print its net assets and components."""
     from ledger.replay import replay as fold
 
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx, create=False) as ledger:
         found = plan_ids(ledger, plan)
         if len(found) > 1:
             raise UserError(f"{plan!r} names {len(found)} plans; give its id (see `planledger plans`)")
@@ -637,13 +650,17 @@ def replay(
     emit(rows["components"], format, title="Components")
 
 
+def notice(line: str) -> None:
+    """A one-line notice on stderr, printed as is."""
+    err.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
 @contextmanager
-def open_projections(home: Path):
+def reading_projections(ledger: Ledger, home: Path, config: dict[str, str] | None = None):
+    """The projections caught up with the events and opened read-only (see runner.reading)."""
     try:
-        with projections.read_only(home) as connection:
+        with projections.reading(ledger, home, notify=notice, config=config) as connection:
             yield connection
-    except projections.NoProjectionsError as e:
-        raise UserError(str(e)) from None
     except duckdb.IOException as e:
         raise UserError(f"cannot open the projections: {e}") from None
 
@@ -689,26 +706,84 @@ def query(
     file: Annotated[Path | None, typer.Option("--file", help="read the query from a file, e.g. queries/roll_forward.sql")] = None,
     format: Annotated[QueryFormat, typer.Option("--format", help="table, csv or json")] = QueryFormat.table,
     raw: Annotated[bool, typer.Option("--raw", help="plain numbers in the table (csv and json always are)")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="stop the query after this many seconds")] = 300.0,
 ) -> None:
-    """Run SQL over the projections, opened read-only (see queries/README.md for the tables)."""
+    """Run SQL over the projections, opened read-only (see queries/README.md for the tables).
+    Bounded: --timeout, DuckDB's memory limit (PLANLEDGER_DUCKDB_MEMORY) and a limit on the disk
+    it spills to (PLANLEDGER_QUERY_TEMP, default 2GB) in a temporary folder removed afterwards;
+    Ctrl-C cancels it (exit status 130)."""
     if (sql is None) == (file is None):
         raise UserError("give either a SQL query or --file PATH")
     if file is not None:
         try:
-            sql = file.read_text()
+            sql = file.read_text(encoding="utf-8")
         except OSError as e:
             raise UserError(f"cannot read {file}: {e.strerror}") from None
+        except UnicodeDecodeError as e:
+            raise UserError(f"cannot read {file}: not UTF-8 text (byte {e.start})") from None
     only_reads(sql)
-    with open_projections(ctx.obj.home) as connection:
+    with tempfile.TemporaryDirectory(prefix="planledger-query-") as scratch:
+        bounds = {"temp_directory": scratch, "max_temp_directory_size": os.environ.get("PLANLEDGER_QUERY_TEMP", "2GB")}
+        with open_ledger(ctx, create=False) as ledger, reading_projections(ledger, ctx.obj.home, bounds) as connection:
+            columns, rows = run_bounded(connection, sql, timeout)
+    write_rows(rows, columns, format, raw)
+
+
+def run_bounded(connection: duckdb.DuckDBPyConnection, sql: str, timeout: float) -> tuple[list[str], list[dict[str, Any]]]:
+    """Run the query in a worker thread, so the main thread can interrupt DuckDB when the time is
+    up or on Ctrl-C (a signal does not reach Python while DuckDB runs)."""
+    done: dict[str, Any] = {}
+
+    def work() -> None:
         try:
             cursor = connection.execute(sql)
-            columns = [d[0] for d in cursor.description or []]
-            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-        except (duckdb.PermissionException, duckdb.InvalidInputException) as e:
-            raise UserError(f"refused: queries may only read the projections: {e}") from None
-        except duckdb.Error as e:
-            raise UserError(f"query failed: {e}") from None
-    write_rows(rows, columns, format, raw)
+            done["columns"] = [d[0] for d in cursor.description or []]
+            done["rows"] = cursor.fetchall()
+        except BaseException as e:  # handed to the main thread
+            done["error"] = e
+
+    worker = threading.Thread(target=work, name="query", daemon=True)
+    deadline = time.monotonic() + timeout
+    timed_out = False
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.05)
+            if not timed_out and time.monotonic() > deadline:
+                connection.interrupt()
+                timed_out = True
+    except KeyboardInterrupt:
+        connection.interrupt()
+        worker.join(10)
+        err.print("[red]error:[/red] query cancelled (Ctrl-C)")
+        raise typer.Exit(130) from None
+    error = done.get("error")
+    if timed_out and (error is not None or "rows" not in done):
+        raise UserError(f"query stopped: it ran longer than --timeout {timeout:g} s")
+    if isinstance(error, (duckdb.PermissionException, duckdb.InvalidInputException)):
+        raise UserError(f"refused: queries may only read the projections: {first_line(error)}")
+    if isinstance(error, duckdb.OutOfMemoryException):
+        limits = "PLANLEDGER_DUCKDB_MEMORY and PLANLEDGER_QUERY_TEMP bound its memory and spill disk"
+        raise UserError(f"query failed: {first_line(error)} ({limits})")
+    if isinstance(error, duckdb.Error):
+        raise UserError(f"query failed: {first_line(error)}")
+    if error is not None:
+        raise error
+    columns = done["columns"]
+    return columns, [dict(zip(columns, row, strict=True)) for row in done["rows"]]
+
+
+def first_line(e: BaseException) -> str:
+    return " ".join((str(e).strip().splitlines() or [type(e).__name__])[:1])
+
+
+def statement_name(statement) -> str:
+    """The statement's type; DuckDB knows types its Python enum does not (UPDATE EXTENSIONS)."""
+    try:
+        return statement.type.name
+    except ValueError:
+        words = statement.query.split()[:2]
+        return "_".join(words).upper() or "UNKNOWN"
 
 
 def only_reads(sql: str) -> None:
@@ -717,10 +792,10 @@ def only_reads(sql: str) -> None:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as e:
-        raise UserError(f"query failed: {e}") from None
+        raise UserError(f"query failed: {first_line(e)}") from None
     if not statements:
         raise UserError("no SQL statement given")
-    refused = sorted({s.type.name for s in statements if s.type is not duckdb.StatementType.SELECT})
+    refused = sorted({name for name in map(statement_name, statements) if name != "SELECT"})
     if refused:
         msg = f"refused: `planledger query` only reads; {', '.join(refused)} statements are not allowed (SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE are)"
         raise UserError(msg)

@@ -10,6 +10,7 @@ with one `executemany`, and both answer "which of these ids are stored?" in one 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Sequence
 from itertools import islice
 from pathlib import Path
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+import psycopg
 from psycopg.sql import SQL, Identifier
 
 APPEND_ONLY_MESSAGE = "planledger: stored events are append-only"
@@ -145,10 +147,24 @@ def default_home() -> Path:
     return Path(os.environ.get("PLANLEDGER_HOME") or ".planledger")
 
 
+def chosen_store(store: str | None) -> str:
+    return store or os.environ.get("PLANLEDGER_STORE") or ""
+
+
+def sqlite_path(home: Path, store: str | None = None) -> Path | None:
+    """The SQLite file the ledger keeps its events in, or None for another kind of store."""
+    store = chosen_store(store)
+    if not store:
+        return home / "events.sqlite3"
+    if store.startswith("sqlite:///"):
+        return Path(store.removeprefix("sqlite:///"))
+    return None
+
+
 def store_env(home: Path, store: str | None = None) -> dict[str, str]:
     """The eventsourcing settings for a ledger: explicit, so a user's own environment
     variables (PERSISTENCE_MODULE, ...) cannot redirect it by surprise."""
-    store = store or os.environ.get("PLANLEDGER_STORE") or ""
+    store = chosen_store(store)
     if not store:
         home.mkdir(parents=True, exist_ok=True)
         return sqlite_env(home / "events.sqlite3")
@@ -160,8 +176,46 @@ def store_env(home: Path, store: str | None = None) -> dict[str, str]:
     raise StoreConfigError(msg)
 
 
+def check_sqlite_store(path: Path) -> None:
+    """Refuse a file that is not SQLite, or is SQLite holding tables but not the events table,
+    before eventsourcing writes its tables into someone else's database."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = sorted(r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        finally:
+            connection.close()
+    except sqlite3.Error as e:
+        msg = f"{path} is not a planledger event store: {e}"
+        raise StoreConfigError(msg) from None
+    if tables and "stored_events" not in tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        msg = f"{path} is not a planledger event store: it is an SQLite database of other tables ({shown})"
+        raise StoreConfigError(msg)
+
+
+def connection_problem(store: str | None) -> str | None:
+    """Why PostgreSQL refuses the store's connection, in the server's own words (the pool
+    only says it timed out), or None when it connects or the store is not PostgreSQL."""
+    store = chosen_store(store)
+    if not store.startswith(("postgresql://", "postgres://")):
+        return None
+    env = postgres_env(store)
+    try:
+        psycopg.connect(
+            host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None, dbname=env["POSTGRES_DBNAME"], connect_timeout=5,
+        ).close()
+    except psycopg.Error as e:
+        return " ".join(line.strip() for line in str(e).splitlines() if line.strip())
+    return None
+
+
 def sqlite_env(path: Path) -> dict[str, str]:
     path.parent.mkdir(parents=True, exist_ok=True)
+    check_sqlite_store(path)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(path),
@@ -173,6 +227,11 @@ def sqlite_env(path: Path) -> dict[str, str]:
 def postgres_env(url: str) -> dict[str, str]:
     parts = urlparse(url)
     query = parse_qs(parts.query)
+    try:
+        port = parts.port or 5432
+    except ValueError as e:
+        msg = f"store URL {url!r} has a bad port: {e}"
+        raise StoreConfigError(msg) from None
     if not parts.path.strip("/"):
         msg = f"store URL {url!r} names no database (postgresql://USER@HOST:PORT/DBNAME)"
         raise StoreConfigError(msg)
@@ -180,7 +239,7 @@ def postgres_env(url: str) -> dict[str, str]:
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": unquote(parts.path.strip("/")),
         "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_PORT": str(port),
         "POSTGRES_USER": unquote(parts.username or os.environ.get("USER", "postgres")),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_SCHEMA": query.get("schema", [""])[0],

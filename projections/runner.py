@@ -9,9 +9,12 @@ A rebuild writes a fresh file beside the old one and swaps it in, so readers nev
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -52,6 +55,22 @@ def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 LOCK_WAIT = 20.0  # seconds to wait for another process's catch-up before giving up
+REBUILD_WAIT = 900.0  # seconds a rebuild waits for another rebuild or catch-up to finish
+
+Notify = Callable[[str], None]
+
+
+def quiet(_: str) -> None:
+    """Notices nobody asked to see."""
+
+
+def read_wait() -> float:
+    """How long `audit` and `query` wait for projections another process holds before they
+    answer from the last consistent state (PLANLEDGER_PROJECTIONS_WAIT, seconds)."""
+    try:
+        return max(0.0, float(os.environ.get("PLANLEDGER_PROJECTIONS_WAIT", "5")))
+    except ValueError:
+        return 5.0
 
 
 def settings() -> dict[str, str]:
@@ -64,10 +83,60 @@ class ProjectionsBusyError(RuntimeError):
     """Another process has the projections open; they catch up on a later command."""
 
 
-def connect_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
+class UnusableProjectionsError(Exception):
+    """The projections file is not DuckDB, or is DuckDB but not planledger's."""
+
+    def __init__(self, reason: str, aside: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.aside = aside  # the suffix it is moved aside under
+
+
+def is_lock_error(e: Exception) -> bool:
+    return "Could not set lock" in str(e) or "Conflicting lock" in str(e)
+
+
+def first_line(e: Exception) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+@contextmanager
+def exclusive(path: Path, what: str, wait: float, notify: Notify = quiet) -> Iterator[None]:
+    """Take turns with other planledger processes writing these projections (a lock file next
+    to them): one catches up or rebuilds, the others wait and say what for."""
+    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another planledger process"
+                if time.monotonic() >= deadline:
+                    msg = f"projections busy: {holder} is still at {path} after {wait:g} s; try again when it is done"
+                    raise ProjectionsBusyError(msg) from None
+                if not told:
+                    notify(f"waiting for {holder} to finish with {path}")
+                    told = True
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"planledger process {os.getpid()} ({what})".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def connect_for_writing(path: Path, wait: float | None = None, notify: Notify = quiet) -> duckdb.DuckDBPyConnection:
     """Open the projections for writing, waiting a while for another process that has them.
     A new file is made whole before it is put in place: a process killed while DuckDB writes a
-    file's first blocks must not leave one that no later run can open."""
+    file's first blocks must not leave one that no later run can open. A file DuckDB cannot
+    read raises UnusableProjectionsError."""
     if not path.exists():
         fresh = path.with_name(f"{path.name}.{os.getpid()}.new")
         duckdb.connect(str(fresh)).close()
@@ -77,29 +146,47 @@ def connect_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
             pass  # another process made it meanwhile
         finally:
             fresh.unlink()
-    deadline = time.monotonic() + LOCK_WAIT
+    wait = LOCK_WAIT if wait is None else wait
+    deadline = time.monotonic() + wait
+    told = False
     while True:
         try:
             return duckdb.connect(str(path), config=settings())
-        except duckdb.IOException as e:
-            if "Could not set lock" not in str(e):
-                raise
+        except duckdb.Error as e:
+            if not is_lock_error(e):
+                reason = "is not a DuckDB database file" if "not a valid DuckDB" in str(e) else f"cannot be opened ({first_line(e)})"
+                raise UnusableProjectionsError(reason, "corrupt") from None
             if time.monotonic() > deadline:
                 msg = (
                     f"projections busy: another process has {path} open; "
                     "they catch up on the next command (or run `planledger rebuild`)"
                 )
                 raise ProjectionsBusyError(msg) from None
+            if not told:
+                notify(f"waiting up to {wait:g} s for another process (a notebook?) that has {path} open")
+                told = True
         time.sleep(0.1)
+
+
+def move_aside(path: Path, suffix: str) -> Path:
+    aside = path.with_name(f"{path.name}.{suffix}")
+    os.replace(path, aside)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    return aside
 
 
 class Projections:
     """The DuckDB projections of one ledger, open for writing."""
 
-    def __init__(self, path: Path, source: str) -> None:
+    def __init__(self, path: Path, source: str, wait: float | None = None, notify: Notify = quiet) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = connect_for_writing(self.path)
+        self.connection = connect_for_writing(self.path, wait, notify)
+        try:
+            self._check_ours()
+        except BaseException:
+            self.connection.close()
+            raise
         with transaction(self.connection):
             made_for = self._made_for(source)
             if not made_for:
@@ -115,6 +202,16 @@ class Projections:
 
     def close(self) -> None:
         self.connection.close()
+
+    def _check_ours(self) -> None:
+        """A DuckDB file holding tables, none of them planledger's, is someone else's."""
+        try:
+            tables = sorted(t for (t,) in self.connection.execute("SELECT table_name FROM duckdb_tables()").fetchall())
+        except duckdb.Error as e:
+            raise UnusableProjectionsError(f"cannot be read ({first_line(e)})", "corrupt") from None
+        if tables and "projection_meta" not in tables:
+            shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+            raise UnusableProjectionsError(f"holds tables that are not planledger's ({shown})", "foreign")
 
     def _made_for(self, source: str) -> bool:
         if not self.connection.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'projection_meta'").fetchone():
@@ -234,41 +331,187 @@ def read_only(home: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if not path.exists():
         msg = f"no projections at {path}: run `planledger import` or `planledger rebuild` first"
         raise NoProjectionsError(msg)
-    connection = duckdb.connect(
-        str(path), read_only=True, config=settings() | {"enable_external_access": False, "lock_configuration": True}
-    )
+    connection = connect_read_only(path)
     try:
         yield connection
     finally:
         connection.close()
 
 
-def catch_up(ledger: Ledger, home: Path, page_size: int = PAGE_SIZE) -> int:
-    projections = Projections(projections_path(home), source_of(ledger))
+def open_projections(path: Path, source: str, wait: float | None = None, notify: Notify = quiet) -> Projections:
+    """The projections for writing; a file that is not planledger's projections (garbage, or a
+    DuckDB file of other tables) is moved aside with a notice and built afresh from the events."""
     try:
-        return projections.catch_up(ledger, page_size)
-    finally:
-        projections.close()
+        return Projections(path, source, wait, notify)
+    except UnusableProjectionsError as e:
+        aside = move_aside(path, e.aside)
+        notify(f"notice: {path} {e.reason}: moved aside to {aside.name}; rebuilding the projections from the events")
+        return Projections(path, source, wait, notify)
 
 
-def rebuild(ledger: Ledger, home: Path, page_size: int = PAGE_SIZE) -> int:
+def catch_up(
+    ledger: Ledger, home: Path, page_size: int = PAGE_SIZE, notify: Notify = quiet, wait: float | None = None
+) -> int:
+    path = projections_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wait = LOCK_WAIT if wait is None else wait
+    with exclusive(path, "catching up", wait, notify):
+        projections = open_projections(path, source_of(ledger), wait, notify)
+        try:
+            return projections.catch_up(ledger, page_size)
+        finally:
+            projections.close()
+
+
+def rebuild(
+    ledger: Ledger, home: Path, page_size: int = PAGE_SIZE, notify: Notify = quiet, wait: float = REBUILD_WAIT
+) -> int:
     """Project every event afresh into a new file, then put it in place of the old one while
-    holding the old one's write lock, so no catch-up writes into a file being replaced."""
+    holding the old one's write lock, so no catch-up writes into a file being replaced.
+    Rebuilds and catch-ups take turns through the lock file."""
     target = projections_path(home)
+    target.parent.mkdir(parents=True, exist_ok=True)
     fresh = target.with_name(target.name + ".rebuild")
-    for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    projections = Projections(fresh, source_of(ledger))
-    try:
-        added = projections.catch_up(ledger, page_size)
-        projections.connection.execute("CHECKPOINT")
-    finally:
-        projections.close()
-    holder = connect_for_writing(target)  # waits out another process's catch-up, keeps others out
-    try:
-        holder.execute("CHECKPOINT")
-        target.with_name(target.name + ".wal").unlink(missing_ok=True)
-        os.replace(fresh, target)
-    finally:
-        holder.close()
+    with exclusive(target, "rebuilding", wait, notify):
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        projections = Projections(fresh, source_of(ledger))
+        try:
+            added = projections.catch_up(ledger, page_size)
+            projections.connection.execute("CHECKPOINT")
+        finally:
+            projections.close()
+        try:
+            holder = connect_for_writing(target, LOCK_WAIT, notify)  # keeps another process (a notebook) out
+        except UnusableProjectionsError as e:
+            notify(f"notice: {target} {e.reason}: replacing it")
+            holder = None
+        try:
+            if holder is not None:
+                holder.execute("CHECKPOINT")
+            target.with_name(target.name + ".wal").unlink(missing_ok=True)
+            os.replace(fresh, target)
+        finally:
+            if holder is not None:
+                holder.close()
     return added
+
+
+def tracked(connection: duckdb.DuckDBPyConnection, source: str) -> tuple[int, int] | None:
+    """The (events, findings) positions of projections made for this source, else None."""
+    try:
+        meta = dict(connection.execute("SELECT key, value FROM projection_meta").fetchall())
+        if meta != {"source": source, "schema": SCHEMA_VERSION}:
+            return None
+        rows = dict(connection.execute("SELECT application_name, notification_id FROM tracking").fetchall())
+    except duckdb.Error:
+        return None
+    return rows.get(EVENTS, 0), rows.get(FINDINGS, 0)
+
+
+def connect_read_only(path: Path, config: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
+    """Read-only, no files outside the projections, settings locked (`config` adds to them,
+    e.g. a spill folder, which must be set before file access is turned off)."""
+    connection = duckdb.connect(str(path), read_only=True, config=settings() | (config or {}))
+    try:
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+@contextmanager
+def reading(
+    ledger: Ledger, home: Path, notify: Notify = quiet, wait: float | None = None, config: dict[str, str] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The projections, read-only and caught up with the events. When nothing needs catching up
+    they are opened read-only without taking the write lock. When another process holds them
+    (a notebook) past `wait` seconds, the answer comes from their last consistent state, with a
+    notice saying how far behind it may be."""
+    path = projections_path(home)
+    source = source_of(ledger)
+    latest = ledger.recorder.max_notification_id() or 0
+    wait = read_wait() if wait is None else wait
+    connection = None
+    if not path.exists():
+        notify(f"notice: no projections at {path}; building them from the events")
+    else:
+        try:
+            connection = connect_read_only(path, config)
+        except duckdb.Error:
+            connection = None  # held by a writer, or unreadable: catching up sorts out which
+    if connection is not None:
+        positions = tracked(connection, source)
+        if positions is not None and positions[0] >= latest and positions[1] >= positions[0]:
+            yield from _serve(connection)
+            return
+        if positions is None and not _foreign(connection):
+            notify(f"notice: {path} holds no projections of this ledger; building them from the events")
+        connection.close()
+    try:
+        catch_up(ledger, home, notify=notify, wait=wait)
+    except ProjectionsBusyError:
+        with last_consistent(path, source, latest, notify, config) as connection:
+            yield connection
+        return
+    try:
+        connection = connect_read_only(path, config)
+    except duckdb.Error as e:
+        if not is_lock_error(e):
+            raise
+        with last_consistent(path, source, latest, notify, config) as connection:
+            yield connection
+        return
+    yield from _serve(connection)
+
+
+def _foreign(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Tables, none of them planledger's: the catch-up moves the file aside and says so."""
+    tables = {t for (t,) in connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    return bool(tables) and "projection_meta" not in tables
+
+
+def _serve(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+@contextmanager
+def last_consistent(
+    path: Path, source: str, latest: int, notify: Notify, config: dict[str, str] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The projections as last checkpointed, while another process holds them: read in place
+    when it holds them read-only, else from a copy of the file (its WAL, the unfinished part,
+    left out) in a temporary folder removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="planledger-") as scratch:
+        try:
+            connection = connect_read_only(path, config)
+            how = "another process holds it"
+        except duckdb.Error as e:
+            if not is_lock_error(e):
+                raise ProjectionsBusyError(f"cannot read the projections at {path}: {first_line(e)}") from None
+            copy = Path(scratch) / path.name
+            shutil.copyfile(path, copy)
+            try:
+                connection = connect_read_only(copy, config)
+            except duckdb.Error as e:
+                msg = f"projections busy: another process is writing {path} and its last checkpoint cannot be read ({first_line(e)})"
+                raise ProjectionsBusyError(msg) from None
+            how = "another process holds it for writing"
+        try:
+            positions = tracked(connection, source)
+            if positions is None:
+                msg = f"projections busy: another process holds {path} and it has no projections of this ledger yet"
+                raise ProjectionsBusyError(msg)
+            behind = max(0, latest - positions[0])
+            notify(
+                f"notice: {how} ({path}); answering from its last consistent state"
+                + (f", which lacks up to {behind} notifications" if behind else "")
+            )
+            yield connection
+        finally:
+            connection.close()
