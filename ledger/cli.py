@@ -434,7 +434,7 @@ def report(
     from ledger.report_html import render
     from ledger.reporting import gather
 
-    with open_ledger(ctx) as ledger:
+    with open_ledger(ctx, create=False) as ledger:
         wanted = plan_ids(ledger, plan)
         try:
             gathered = gather(ledger, ctx.obj.home, wanted, known_at and known_at.date())
