@@ -231,8 +231,8 @@ UNSURE_CAPTION = (
 
 TABLE_COLUMNS = {
     "Balances": ("plan", "year_end", "opening", "replayed", "reported", "difference", "reported_in"),
-    "Findings": ("plan", "check", "as_of", "subject", "expected", "actual", "difference", "source"),
-    UNSURE: ("plan", "check", "as_of", "subject", "expected", "actual", "difference", "source", "reading_reason"),
+    "Findings": ("id", "plan", "check", "as_of", "subject", "expected", "actual", "difference", "source"),
+    UNSURE: ("id", "plan", "check", "as_of", "subject", "expected", "actual", "difference", "source", "reading_reason"),
     "Replay": ("year_end", "opening", "replayed", "reported", "difference"),
     "Components": ("component", "name", "amount"),
     "Import": ("document", "status", "plans", "fiscal_year_end", "events", "reason"),
@@ -241,7 +241,7 @@ TABLE_COLUMNS = {
 
 
 NUMERIC_COLUMNS = frozenset(
-    {"amount", "events", "filings", "position", "expected", "actual", "difference", "opening", "replayed", "reported"}
+    {"id", "amount", "events", "filings", "position", "expected", "actual", "difference", "opening", "replayed", "reported"}
 )
 
 
@@ -349,6 +349,7 @@ def audit(
     Findings resting on a statement column the importer read unsurely (a
     structure chosen among several that foot, or rows it could not place)
     are listed apart as unsure: they may be the reader's, not the filing's."""
+    from ledger.drilldown import number as number_findings
     from ledger.verify import chain_head
     from projections.audit import audit as run_audit
     from projections.audit import audited_positions
@@ -360,12 +361,13 @@ def audit(
             report = run_audit(connection, known_at=known_at and known_at.date(), plan_ids=wanted, year=year)
             positions = audited_positions(connection, wanted)
             names = dict(connection.execute("SELECT plan_id::VARCHAR, name FROM plans").fetchall())
+            findings = [f.to_dict() for f in report.findings]
+            firm = [f for f in findings if f["reading"] == "firm"]
+            unsure = [f for f in findings if f["reading"] == "unsure"]
+            number_findings(firm + unsure, connection, known_at and known_at.date(), whole=plan is None and year is None)
         chains = [{"plan_id": str(p), "events": n, "chain_head": chain_head(ledger, p, n)} for p, n in positions.items()]
-    findings = [f.to_dict() for f in report.findings]
     for row in (*report.balances, *findings):
         row["plan"] = names.get(str(row["plan_id"]), "")
-    firm = [f for f in findings if f["reading"] == "firm"]
-    unsure = [f for f in findings if f["reading"] == "unsure"]
     if format is Format.json:
         counts = {"firm": len(firm), "unsure": len(unsure)}
         emit_json({"balances": report.balances, "findings": firm + unsure, "counts": counts, "chains": chains})
@@ -485,9 +487,9 @@ def replay(
 
 
 @contextmanager
-def open_projections(home: Path):
+def open_projections(home: Path, writes_to: Path | None = None):
     try:
-        with projections.read_only(home) as connection:
+        with projections.read_only(home, writes_to) as connection:
             yield connection
     except projections.NoProjectionsError as e:
         raise UserError(str(e)) from None
@@ -535,6 +537,10 @@ def query(
     sql: Annotated[str | None, typer.Argument(help="a SQL query over the projections")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="read the query from a file, e.g. queries/roll_forward.sql")] = None,
     format: Annotated[QueryFormat, typer.Option("--format", help="table, csv or json")] = QueryFormat.table,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="write the result to FILE.parquet, .csv or .json (DuckDB's COPY) instead of printing it"),
+    ] = None,
 ) -> None:
     """Run SQL over the projections, opened read-only (see queries/README.md for the tables)."""
     if (sql is None) == (file is None):
@@ -545,6 +551,9 @@ def query(
         except OSError as e:
             raise UserError(f"cannot read {file}: {e.strerror}") from None
     only_reads(sql)
+    if out_file is not None:
+        query_to_file(ctx, sql, out_file)
+        return
     with open_projections(ctx.obj.home) as connection:
         try:
             cursor = connection.execute(sql)
@@ -555,6 +564,29 @@ def query(
         except duckdb.Error as e:
             raise UserError(f"query failed: {e}") from None
     write_rows(rows, columns, format)
+
+
+def query_to_file(ctx: typer.Context, sql: str, out_file: Path) -> None:
+    from ledger.exporting import ExportError, copy_query, out_format
+
+    try:
+        out_format(out_file)
+    except ExportError as e:
+        raise UserError(str(e)) from None
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1:
+        raise UserError(f"--out writes one query's result; {len(statements)} statements given")
+    target = out_file.resolve()
+    if not target.parent.is_dir():
+        raise UserError(f"--out {out_file}: no such folder {out_file.parent}")
+    with open_projections(ctx.obj.home, writes_to=target) as connection:
+        try:
+            rows = copy_query(connection, statements[0].query, target)
+        except (duckdb.PermissionException, duckdb.InvalidInputException) as e:
+            raise UserError(f"refused: queries may only read the projections: {e}") from None
+        except duckdb.Error as e:
+            raise UserError(f"query failed: {e}") from None
+    err.print(f"wrote {rows} row{'' if rows == 1 else 's'} to {out_file}")
 
 
 def only_reads(sql: str) -> None:
@@ -604,6 +636,99 @@ def exact_deep(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [exact_deep(v) for v in value]
     return exact(value)
+
+
+class ExportFormat(str, Enum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="a new or empty folder to write the files and manifest.json into")],
+    format: Annotated[ExportFormat, typer.Option("--format", help="parquet or csv")] = ExportFormat.parquet,
+    plan: PlanOption = None,
+) -> None:
+    """Write every public table and view of the projections (queries/README.md) through DuckDB's
+    COPY: money as DECIMAL, dates as DATE, UUIDs as strings, with a manifest.json (rows, columns,
+    types and sha256 of each file; the projections' position; the planledger version)."""
+    from ledger.exporting import ExportError, check_directory
+    from ledger.exporting import export as write_export
+
+    try:
+        check_directory(directory)
+    except ExportError as e:
+        raise UserError(str(e)) from None
+    with open_ledger(ctx) as ledger:
+        wanted = plan_ids(ledger, plan)
+        projections.catch_up(ledger, ctx.obj.home)
+    directory.mkdir(parents=True, exist_ok=True)
+    with open_projections(ctx.obj.home, writes_to=directory.resolve()) as connection:
+        try:
+            manifest = write_export(connection, directory.resolve(), format.value, wanted)
+        except duckdb.Error as e:
+            raise UserError(f"export failed: {e}") from None
+    rows = sum(f["rows"] for f in manifest["files"])
+    err.print(f"exported {len(manifest['files'])} tables ({rows:,} rows) to {directory}, listed in manifest.json")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    target: Annotated[str | None, typer.Argument(metavar="DOC:LINE", help="a document (as imported, or its basename) and a line")] = None,
+    finding: Annotated[int | None, typer.Option("--finding", help="a finding's id, as `planledger audit --format json` numbers them")] = None,
+    context: Annotated[int, typer.Option("--context", min=0, help="lines shown before and after")] = 3,
+    known_at: KnownAtOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Print a document's line in context and every event read from it; or, with --finding N,
+    each line a finding rests on."""
+    from ledger import drilldown
+
+    if (target is None) == (finding is None):
+        raise UserError("give either DOC:LINE or --finding N")
+    with open_ledger(ctx) as ledger:
+        projections.catch_up(ledger, ctx.obj.home)
+    with open_projections(ctx.obj.home) as connection:
+        try:
+            if finding is not None:
+                found, shown = drilldown.show_finding(connection, finding, known_at and known_at.date(), context)
+            else:
+                found, shown = None, [drilldown.show_line(connection, *drilldown.parse_target(target), context)]
+        except drilldown.DrilldownError as e:
+            raise UserError(str(e)) from None
+    if format is Format.json:
+        lines = [s.to_dict() for s in shown]
+        emit_json(lines[0] if found is None else {"finding": found, "lines": lines})
+        return
+    if found is not None:
+        difference = f", difference {money(found['difference'])}" if found["difference"] is not None else ""
+        plain(f"finding {found['id']}: {found['check']} {found['subject']} at {found['as_of']} ({found['reading']}): "
+              f"expected {money(found['expected'])}, actual {money(found['actual'])}{difference}")
+        if found["detail"]:
+            plain(f"  {found['detail']}")
+    for s in shown:
+        print_shown(s)
+
+
+def print_shown(shown) -> None:
+    where = "" if shown.source == "file" else "  (the file is not at its recorded path: lines as stored, only those with figures)"
+    plain(f"{shown.document}:{shown.line}{where}")
+    for row in shown.context:
+        mark = ">" if row["target"] else " "
+        plain(f"{mark} {row['line']:>6} | {row['text']}")
+    rows = [{"type": e["type"], "as_of": e["as_of"], "amount": e["amount"], "section": e["section"],
+             "column": e["column"] or "", "item": e["item"] or ""} for e in shown.events]
+    table = Table(show_lines=False)
+    for column in ("type", "as_of", "amount", "section", "column", "item"):
+        table.add_column(column, justify="right" if column == "amount" else "left")
+    for row in rows:
+        table.add_row(*(cell(row, c) for c in ("type", "as_of", "amount", "section", "column", "item")))
+    if rows:
+        out.print(table)
+    else:
+        plain("  no event was read from this line")
 
 
 def emit_json(value: Any) -> None:

@@ -227,16 +227,26 @@ class NoProjectionsError(FileNotFoundError):
 
 
 @contextmanager
-def read_only(home: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def read_only(home: Path, writes_to: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The projections for reading only: no writes, no files outside them (so no ATTACH of the
-    event store), and settings locked so a query cannot undo that."""
+    event store), and settings locked so a query cannot undo that. `writes_to` (a file, or a
+    folder) is the one place outside them that `COPY ... TO` may write (export, query --out)."""
     path = projections_path(home)
     if not path.exists():
         msg = f"no projections at {path}: run `planledger import` or `planledger rebuild` first"
         raise NoProjectionsError(msg)
-    connection = duckdb.connect(
-        str(path), read_only=True, config=settings() | {"enable_external_access": False, "lock_configuration": True}
-    )
+    if writes_to is None:
+        connection = duckdb.connect(
+            str(path), read_only=True, config=settings() | {"enable_external_access": False, "lock_configuration": True}
+        )
+    else:
+        connection = duckdb.connect(str(path), read_only=True, config=settings())
+        if writes_to.is_dir():
+            connection.execute("SET allowed_directories = $paths", {"paths": [str(writes_to).rstrip("/") + "/"]})
+        else:
+            connection.execute("SET allowed_paths = $paths", {"paths": [str(writes_to)]})
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
     try:
         yield connection
     finally:
