@@ -577,6 +577,8 @@ def query_to_file(ctx: typer.Context, sql: str, out_file: Path) -> None:
     if len(statements) != 1:
         raise UserError(f"--out writes one query's result; {len(statements)} statements given")
     target = out_file.resolve()
+    if target.is_dir():
+        raise UserError(f"--out {out_file} is a folder; give a file name")
     if not target.parent.is_dir():
         raise UserError(f"--out {out_file}: no such folder {out_file.parent}")
     with open_projections(ctx.obj.home, writes_to=target) as connection:

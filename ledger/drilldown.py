@@ -59,7 +59,7 @@ def documents(connection: duckdb.DuckDBPyConnection) -> list[str]:
 
 def resolve_document(connection: duckdb.DuckDBPyConnection, doc: str) -> str:
     """The document as the events record it: its exact name, the same file by another path, or a
-    basename naming only one document."""
+    basename (or a path's tail) naming only one document."""
     known = documents(connection)
     if doc in known:
         return doc
@@ -67,7 +67,10 @@ def resolve_document(connection: duckdb.DuckDBPyConnection, doc: str) -> str:
     same = [d for d in known if Path(d).resolve() == wanted]
     if len(same) == 1:
         return same[0]
-    named = [d for d in known if Path(d).name == Path(doc).name] if "/" not in doc else []
+    if "/" in doc:
+        named = [d for d in known if d.endswith("/" + doc.lstrip("./"))]  # a path's tail: seeds/000.txt
+    else:
+        named = [d for d in known if Path(d).name == doc]
     if len(named) == 1:
         return named[0]
     if len(named) > 1:

@@ -106,6 +106,7 @@ def test_an_ambiguous_basename_is_refused_but_a_path_is_not(twins):
     home, root = twins
     assert "names 2 documents" in error_of(planledger(home, "show", f"{FY2000}:188"))
     assert planledger_json(home, "show", f"{root / 'b' / FY2000}:188")["document"] == str(root / "b" / FY2000)
+    assert planledger_json(home, "show", f"b/{FY2000}:188")["document"] == str(root / "b" / FY2000)
 
 
 @pytest.mark.parametrize(("args", "message"), [
