@@ -662,10 +662,15 @@ def export(
         check_directory(directory)
     except ExportError as e:
         raise UserError(str(e)) from None
+    except OSError as e:
+        raise UserError(f"cannot read {directory}: {e.strerror}") from None
     with open_ledger(ctx) as ledger:
         wanted = plan_ids(ledger, plan)
         projections.catch_up(ledger, ctx.obj.home)
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"cannot create {directory}: {e.strerror}") from None
     with open_projections(ctx.obj.home, writes_to=directory.resolve()) as connection:
         try:
             manifest = write_export(connection, directory.resolve(), format.value, wanted)
