@@ -296,8 +296,8 @@ UNSURE_CAPTION = (
 
 TABLE_COLUMNS = {
     "Balances": ("plan", "year_end", "opening", "replayed", "reported", "difference", "reported_in"),
-    "Findings": ("plan", "check", "as_of", "subject", "expected", "actual", "difference", "source"),
-    UNSURE: ("plan", "check", "as_of", "subject", "expected", "actual", "difference", "source", "reading_reason"),
+    "Findings": ("id", "plan", "check", "as_of", "subject", "expected", "actual", "difference", "source"),
+    UNSURE: ("id", "plan", "check", "as_of", "subject", "expected", "actual", "difference", "source", "reading_reason"),
     "Replay": ("year_end", "opening", "replayed", "reported", "difference"),
     "Components": ("component", "name", "amount"),
     "Import": ("document", "status", "plans", "fiscal_year_end", "events", "reason"),
@@ -306,7 +306,7 @@ TABLE_COLUMNS = {
 
 
 NUMERIC_COLUMNS = frozenset(
-    {"amount", "events", "filings", "position", "expected", "actual", "difference", "opening", "replayed", "reported"}
+    {"id", "amount", "events", "filings", "position", "expected", "actual", "difference", "opening", "replayed", "reported"}
 )
 
 
@@ -484,6 +484,7 @@ def audit(
     Findings resting on a statement column the importer read unsurely (a
     structure chosen among several that foot, or rows it could not place)
     are listed apart as unsure: they may be the reader's, not the filing's."""
+    from ledger.drilldown import number as number_findings
     from ledger.verify import chain_head
     from projections.audit import audit as run_audit
     from projections.audit import audited_positions
@@ -494,12 +495,13 @@ def audit(
             report = run_audit(connection, known_at=known_at and known_at.date(), plan_ids=wanted, year=year)
             positions = audited_positions(connection, wanted)
             names = dict(connection.execute("SELECT plan_id::VARCHAR, name FROM plans").fetchall())
+            findings = [f.to_dict() for f in report.findings]
+            firm = [f for f in findings if f["reading"] == "firm"]
+            unsure = [f for f in findings if f["reading"] == "unsure"]
+            number_findings(firm + unsure, connection, known_at and known_at.date(), whole=plan is None and year is None)
         chains = [{"plan_id": str(p), "events": n, "chain_head": chain_head(ledger, p, n)} for p, n in positions.items()]
-    findings = [f.to_dict() for f in report.findings]
     for row in (*report.balances, *findings):
         row["plan"] = names.get(str(row["plan_id"]), "")
-    firm = [f for f in findings if f["reading"] == "firm"]
-    unsure = [f for f in findings if f["reading"] == "unsure"]
     if format is Format.json:
         counts = {"firm": len(firm), "unsure": len(unsure)}
         emit_json({"balances": report.balances, "findings": firm + unsure, "counts": counts, "chains": chains})
@@ -665,6 +667,18 @@ def reading_projections(ledger: Ledger, home: Path, config: dict[str, str] | Non
         raise UserError(f"cannot open the projections: {e}") from None
 
 
+@contextmanager
+def open_projections(home: Path, writes_to: Path | None = None):
+    """The projections as they are, read-only; `writes_to` the one place COPY may write."""
+    try:
+        with projections.read_only(home, writes_to) as connection:
+            yield connection
+    except projections.NoProjectionsError as e:
+        raise UserError(str(e)) from None
+    except duckdb.IOException as e:
+        raise UserError(f"cannot open the projections: {e}") from None
+
+
 def replay_rows(state) -> dict[str, Any]:
     from projections.audit import exact
 
@@ -707,6 +721,10 @@ def query(
     format: Annotated[QueryFormat, typer.Option("--format", help="table, csv or json")] = QueryFormat.table,
     raw: Annotated[bool, typer.Option("--raw", help="plain numbers in the table (csv and json always are)")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="stop the query after this many seconds")] = 300.0,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="write the result to FILE.parquet, .csv or .json (DuckDB's COPY) instead of printing it"),
+    ] = None,
 ) -> None:
     """Run SQL over the projections, opened read-only (see queries/README.md for the tables).
     Bounded: --timeout, DuckDB's memory limit (PLANLEDGER_DUCKDB_MEMORY) and a limit on the disk
@@ -722,6 +740,9 @@ def query(
         except UnicodeDecodeError as e:
             raise UserError(f"cannot read {file}: not UTF-8 text (byte {e.start})") from None
     only_reads(sql)
+    if out_file is not None:
+        query_to_file(ctx, sql, out_file)
+        return
     with tempfile.TemporaryDirectory(prefix="planledger-query-") as scratch:
         bounds = {"temp_directory": scratch, "max_temp_directory_size": os.environ.get("PLANLEDGER_QUERY_TEMP", "2GB")}
         with open_ledger(ctx, create=False) as ledger, reading_projections(ledger, ctx.obj.home, bounds) as connection:
@@ -786,6 +807,31 @@ def statement_name(statement) -> str:
         return "_".join(words).upper() or "UNKNOWN"
 
 
+def query_to_file(ctx: typer.Context, sql: str, out_file: Path) -> None:
+    from ledger.exporting import ExportError, copy_query, out_format
+
+    try:
+        out_format(out_file)
+    except ExportError as e:
+        raise UserError(str(e)) from None
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1:
+        raise UserError(f"--out writes one query's result; {len(statements)} statements given")
+    target = out_file.resolve()
+    if target.is_dir():
+        raise UserError(f"--out {out_file} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise UserError(f"--out {out_file}: no such folder {out_file.parent}")
+    with open_projections(ctx.obj.home, writes_to=target) as connection:
+        try:
+            rows = copy_query(connection, statements[0].query, target)
+        except (duckdb.PermissionException, duckdb.InvalidInputException) as e:
+            raise UserError(f"refused: queries may only read the projections: {e}") from None
+        except duckdb.Error as e:
+            raise UserError(f"query failed: {e}") from None
+    err.print(f"wrote {rows} row{'' if rows == 1 else 's'} to {out_file}")
+
+
 def only_reads(sql: str) -> None:
     """Refuse anything but queries before running any of it: the read-only connection already
     stops writes, but CALL, ATTACH, SET or a write after a query should not even start."""
@@ -835,6 +881,104 @@ def exact_deep(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [exact_deep(v) for v in value]
     return exact(value)
+
+
+class ExportFormat(str, Enum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="a new or empty folder to write the files and manifest.json into")],
+    format: Annotated[ExportFormat, typer.Option("--format", help="parquet or csv")] = ExportFormat.parquet,
+    plan: PlanOption = None,
+) -> None:
+    """Write every public table and view of the projections (queries/README.md) through DuckDB's
+    COPY: money as DECIMAL, dates as DATE, UUIDs as strings, with a manifest.json (rows, columns,
+    types and sha256 of each file; the projections' position; the planledger version)."""
+    from ledger.exporting import ExportError, check_directory
+    from ledger.exporting import export as write_export
+
+    try:
+        check_directory(directory)
+    except ExportError as e:
+        raise UserError(str(e)) from None
+    except OSError as e:
+        raise UserError(f"cannot read {directory}: {e.strerror}") from None
+    with open_ledger(ctx) as ledger:
+        wanted = plan_ids(ledger, plan)
+        projections.catch_up(ledger, ctx.obj.home)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"cannot create {directory}: {e.strerror}") from None
+    with open_projections(ctx.obj.home, writes_to=directory.resolve()) as connection:
+        try:
+            manifest = write_export(connection, directory.resolve(), format.value, wanted)
+        except duckdb.Error as e:
+            raise UserError(f"export failed: {e}") from None
+    rows = sum(f["rows"] for f in manifest["files"])
+    err.print(f"exported {len(manifest['files'])} tables ({rows:,} rows) to {directory}, listed in manifest.json")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    target: Annotated[str | None, typer.Argument(metavar="DOC:LINE", help="a document (as imported, or its basename) and a line")] = None,
+    finding: Annotated[int | None, typer.Option("--finding", help="a finding's id, as `planledger audit --format json` numbers them")] = None,
+    context: Annotated[int, typer.Option("--context", min=0, help="lines shown before and after")] = 3,
+    known_at: KnownAtOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Print a document's line in context and every event read from it; or, with --finding N,
+    each line a finding rests on."""
+    from ledger import drilldown
+
+    if (target is None) == (finding is None):
+        raise UserError("give either DOC:LINE or --finding N")
+    with open_ledger(ctx) as ledger:
+        projections.catch_up(ledger, ctx.obj.home)
+    with open_projections(ctx.obj.home) as connection:
+        try:
+            if finding is not None:
+                found, shown = drilldown.show_finding(connection, finding, known_at and known_at.date(), context)
+            else:
+                found, shown = None, [drilldown.show_line(connection, *drilldown.parse_target(target), context)]
+        except drilldown.DrilldownError as e:
+            raise UserError(str(e)) from None
+    if format is Format.json:
+        lines = [s.to_dict() for s in shown]
+        emit_json(lines[0] if found is None else {"finding": found, "lines": lines})
+        return
+    if found is not None:
+        difference = f", difference {money(found['difference'])}" if found["difference"] is not None else ""
+        plain(f"finding {found['id']}: {found['check']} {found['subject']} at {found['as_of']} ({found['reading']}): "
+              f"expected {money(found['expected'])}, actual {money(found['actual'])}{difference}")
+        if found["detail"]:
+            plain(f"  {found['detail']}")
+    for s in shown:
+        print_shown(s)
+
+
+def print_shown(shown) -> None:
+    where = "" if shown.source == "file" else "  (the file is not at its recorded path: lines as stored, only those with figures)"
+    plain(f"{shown.document}:{shown.line}{where}")
+    for row in shown.context:
+        mark = ">" if row["target"] else " "
+        plain(f"{mark} {row['line']:>6} | {row['text']}")
+    rows = [{"type": e["type"], "as_of": e["as_of"], "amount": e["amount"], "section": e["section"],
+             "column": e["column"] or "", "item": e["item"] or ""} for e in shown.events]
+    table = Table(show_lines=False)
+    for column in ("type", "as_of", "amount", "section", "column", "item"):
+        table.add_column(column, justify="right" if column == "amount" else "left")
+    for row in rows:
+        table.add_row(*(cell(row, c) for c in ("type", "as_of", "amount", "section", "column", "item")))
+    if rows:
+        out.print(table)
+    else:
+        plain("  no event was read from this line")
 
 
 def emit_json(value: Any) -> None:

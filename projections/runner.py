@@ -324,14 +324,15 @@ class NoProjectionsError(FileNotFoundError):
 
 
 @contextmanager
-def read_only(home: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def read_only(home: Path, writes_to: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The projections for reading only: no writes, no files outside them (so no ATTACH of the
-    event store), and settings locked so a query cannot undo that."""
+    event store), and settings locked so a query cannot undo that. `writes_to` (a file, or a
+    folder) is the one place outside them that `COPY ... TO` may write (export, query --out)."""
     path = projections_path(home)
     if not path.exists():
         msg = f"no projections at {path}: run `planledger import` or `planledger rebuild` first"
         raise NoProjectionsError(msg)
-    connection = connect_read_only(path)
+    connection = connect_read_only(path, writes_to=writes_to)
     try:
         yield connection
     finally:
@@ -409,11 +410,18 @@ def tracked(connection: duckdb.DuckDBPyConnection, source: str) -> tuple[int, in
     return rows.get(EVENTS, 0), rows.get(FINDINGS, 0)
 
 
-def connect_read_only(path: Path, config: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
-    """Read-only, no files outside the projections, settings locked (`config` adds to them,
-    e.g. a spill folder, which must be set before file access is turned off)."""
+def connect_read_only(
+    path: Path, config: dict[str, str] | None = None, writes_to: Path | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Read-only, no files outside the projections but `writes_to` (a file or folder that `COPY
+    ... TO` may write), settings locked (`config` adds to them, e.g. a spill folder, which must be
+    set before file access is turned off)."""
     connection = duckdb.connect(str(path), read_only=True, config=settings() | (config or {}))
     try:
+        if writes_to is not None and writes_to.is_dir():
+            connection.execute("SET allowed_directories = $paths", {"paths": [str(writes_to).rstrip("/") + "/"]})
+        elif writes_to is not None:
+            connection.execute("SET allowed_paths = $paths", {"paths": [str(writes_to)]})
         connection.execute("SET enable_external_access = false")
         connection.execute("SET lock_configuration = true")
     except BaseException:
