@@ -21,6 +21,7 @@ from ledger.identity import plan_key_id, plan_keys
 from ledger.receipts import canonical, check, issue, max_notification_id, public_hex, signing_key, trusted_key
 from ledger.verify import Chains
 from tests.batches import filing
+from tests.conftest import SEEDS
 from tests.cli import planledger
 from tests.test_verify import EVENTS, LAST, Store
 
@@ -316,5 +317,6 @@ class Chains_for:
 
 
 def test_a_receipts_file_that_cannot_be_read_is_one_line(tmp_path):
+    planledger(tmp_path, "import", str(SEEDS / "000_7d7b012b68c2cbfb.txt"))
     result = planledger(tmp_path, "verify", "--receipts", str(tmp_path / "missing.jsonl"))
     assert result.returncode == 2 and "cannot read the receipts file" in result.stderr and "Traceback" not in result.stderr

@@ -36,7 +36,7 @@ def test_show_prints_the_net_assets_line_in_context_with_its_events(home):
     assert "188 | Net assets available for benefits" in target and "$5,837,693   $6,268,220" in target
     assert any("186 | " in line and "Total receivables" in line for line in lines)  # 3 lines before
     assert any("191 | " in line for line in lines) and not any("192 | " in line for line in lines)
-    assert "NetAssetsReported" in result.stdout and "5,837,693.00" in result.stdout and "6,268,220.00" in result.stdout
+    assert "NetAssetsReported" in result.stdout and "5,837,693" in result.stdout and "6,268,220" in result.stdout
 
 
 def test_show_json_gives_the_events_exactly(home):
