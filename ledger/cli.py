@@ -31,6 +31,7 @@ from ledger.importing import import_documents
 from ledger.receipts import ReceiptError, issue, max_notification_id, receipts_path
 from ledger.store import StoreConfigError, connection_problem, default_home, sqlite_path
 from projections import runner as projections
+from projections.checks import UNITS
 
 app = typer.Typer(
     help="An event-sourced ledger of Form 11-K plan filings.",
@@ -373,11 +374,8 @@ def cell(row: dict[str, Any], column: str) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
     if column in MONEY_COLUMNS and value not in (None, ""):
-        return percent(value) if row.get("check") in PERCENT_CHECKS else money(value)
+        return percent(value) if UNITS.get(row.get("check")) == "percent" else money(value)
     return "" if value is None else str(value)
-
-
-PERCENT_CHECKS = frozenset({"loan_rates"})  # findings whose figures are rates, not dollars
 
 
 def money(value: Any) -> str:

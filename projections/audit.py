@@ -22,30 +22,10 @@ from uuid import UUID
 import duckdb
 import pyarrow as pa
 
+from projections.checks import FUNCTIONS, ORDER, SQL_MACROS
 from ledger.audit_rules import fitting_interest_reading, nearest_interest_reading, printed_range
 
 EVERYTHING = date(9999, 12, 31)
-
-SQL_CHECKS = (
-    "audit_footing_known",
-    "audit_roll_forward_known",
-    "audit_continuity_known",
-    "audit_schedule_h_known",
-    "audit_money_market_known",
-    "audit_loans_known",
-    "audit_loan_rates_known",
-    "audit_appreciation_split_known",
-    "audit_tagged_facts_known",
-)
-
-CHECK_ORDER = {
-    name: i
-    for i, name in enumerate(
-        ["footing", "statements_agree", "roll_forward", "continuity", "schedule_h", "schedule_h_shares",
-         "loans", "loan_rates", "forfeitures", "deemed_loan_interest", "appreciation_split", "xbrl_tag"]
-    )
-}
-
 
 @dataclass
 class Finding:
@@ -74,7 +54,7 @@ class Finding:
         return sorted({s["document"] for s in self.sources if s.get("document")})
 
     def key(self) -> tuple:
-        return (str(self.plan_id), self.as_of, CHECK_ORDER.get(self.check, 99), self.subject)
+        return (str(self.plan_id), self.as_of, ORDER.get(self.check, 99), self.subject)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,15 +126,15 @@ def findings(
     wanted = Scope(plan_ids, year)
     rows = [
         row
-        for macro in SQL_CHECKS
+        for macro in SQL_MACROS
         for row in records(connection, f"SELECT * FROM {macro}($k) ORDER BY plan_id, as_of", {"k": k})
         if wanted(row["plan_id"], row["as_of"])
     ]
     ids = {i for row in rows for i in row["source_ids"] if i is not None}
     lines, unsure = source_lines(connection, ids), unsure_readings(connection, ids)
     found = pair_unlinked_schedule_h([sql_finding(row, lines, unsure) for row in rows])
-    found += [f for f in forfeiture_findings(connection, k) if wanted(f.plan_id, f.as_of)]
-    found += [f for f in deemed_loan_findings(connection, k) if wanted(f.plan_id, f.as_of)]
+    for name in FUNCTIONS:
+        found += [f for f in JUDGED[name](connection, k) if wanted(f.plan_id, f.as_of)]
     return sorted(found, key=Finding.key)
 
 
@@ -383,6 +363,11 @@ FINDINGS_SCHEMA = pa.schema(
         ("reading_reason", pa.string()),
     ]
 )
+
+
+JUDGED = {f.__name__: f for f in (forfeiture_findings, deemed_loan_findings)}
+"""The checks that need judgement (rounded figures, interest conventions), by the name
+`projections.checks` declares them under."""
 
 
 def findings_table(findings: list[Finding]) -> pa.Table:

@@ -30,7 +30,7 @@ FILE_NAME = "projections.duckdb"
 PAGE_SIZE = 10_000
 EVENTS = "events"
 FINDINGS = "findings"
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 
 def projections_path(home: Path) -> Path:

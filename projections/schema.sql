@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE OR REPLACE MACRO filings_known(k) AS TABLE
     WITH counted AS (SELECT plan_id, filing_id, count(*) AS events FROM events WHERE known_at <= k GROUP BY ALL)
     SELECT e.filing_id, e.plan_id, e.document, e.as_of AS year_end,
-           TRY_CAST(e.attributes ->> 'period_start' AS DATE) AS period_start,
+           e.period_start,
            e.filing_prior_year_end AS prior_year_end,
            TRY_CAST(e.attributes ->> 'date_signed' AS DATE) AS date_signed,
            e.known_at, e.attributes ->> 'form' AS form, e.attributes ->> 'auditor' AS auditor,

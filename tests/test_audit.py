@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pathlib
+
 import msgspec
 import pytest
 
@@ -173,3 +175,13 @@ def test_cli_audit_json_and_strict_exit_status(home):
     strict = planledger(home, "audit", "--strict")
     assert strict.returncode == 1 and "6 firm findings, 0 unsure" in strict.stderr
     assert planledger(home, "audit", "--strict", "--known-at", "2001-12-31").returncode == 0
+
+
+def test_every_declared_check_is_computed_somewhere_and_ordered():
+    from projections import audit as audit_module
+    from projections.checks import CHECKS, FUNCTIONS, SQL_MACROS
+
+    sql = (pathlib.Path(audit_module.__file__).parent / "audit.sql").read_text()
+    assert all(f"MACRO {macro}(k)" in sql for macro in SQL_MACROS)
+    assert set(FUNCTIONS) == set(audit_module.JUDGED)
+    assert [c.name for c in CHECKS][:3] == ["footing", "statements_agree", "roll_forward"]
