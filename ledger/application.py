@@ -211,11 +211,15 @@ class Ledger(Application[UUID]):
 
     def stored(self, types: Sequence[type] = (), start: int = 1) -> Iterator[tuple[int, Any]]:
         """Every stored event of the given types in notification order, with its position."""
-        topics = [_topic(t) for t in types]
+        for notification in self.notifications([_topic(t) for t in types], start):
+            yield notification.id, self.mapper.to_domain_event(notification)
+
+    def notifications(self, topics: Sequence[str] = (), start: int = 1) -> Iterator[Any]:
+        """The event log as stored, a page at a time: the one loop that reads it whole (the
+        projections' catch-up pages on its own, resuming after the last filing it applied)."""
         while True:
-            page = self.recorder.select_notifications(start, NOTIFICATION_PAGE, topics=topics)
-            for notification in page:
-                yield notification.id, self.mapper.to_domain_event(notification)
+            page = self.recorder.select_notifications(start, NOTIFICATION_PAGE, topics=list(topics))
+            yield from page
             if len(page) < NOTIFICATION_PAGE:
                 return
             start = page[-1].id + 1

@@ -26,7 +26,6 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +37,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ledger import events as ev
-from ledger.application import NOTIFICATION_PAGE, Ledger
+from ledger.application import Ledger
 from ledger.chain import ChainReport, Problem, chain_hash, short
 from ledger.identity import plan_key_id
 from ledger.transcoding import _topic
@@ -129,16 +128,6 @@ def canonical(value: Any) -> bytes:
 # -- issuing --------------------------------------------------------------------------------
 
 
-def _notifications(ledger: Ledger, topics: list[str], after: int = 0) -> Iterator:
-    start = after + 1
-    while True:
-        page = ledger.recorder.select_notifications(start, NOTIFICATION_PAGE, topics=topics)
-        yield from page
-        if len(page) < NOTIFICATION_PAGE:
-            return
-        start = page[-1].id + 1
-
-
 def max_notification_id(ledger: Ledger) -> int:
     return ledger.recorder.max_notification_id() or 0
 
@@ -147,7 +136,7 @@ def body_since(ledger: Ledger, after: int) -> dict[str, Any] | None:
     """What a receipt records of everything stored after notification `after` (None: no filing)."""
     top = max_notification_id(ledger)
     markers, claims = [], []
-    for row in _notifications(ledger, [MARKER_TOPIC, CLAIM_TOPIC], after):
+    for row in ledger.notifications([MARKER_TOPIC, CLAIM_TOPIC], after + 1):
         if row.id > top:
             break
         event = ledger.mapper.to_domain_event(row)
@@ -288,7 +277,7 @@ def check(ledger: Ledger, path: Path, trusted: str | None = None) -> Outcome:
     """Every receipt's signature, then every receipt against the store."""
     receipts, findings = read_receipts(path, trusted)
     stored: dict[UUID, tuple[int, Any]] = {}
-    for row in _notifications(ledger, [MARKER_TOPIC, CLAIM_TOPIC]):
+    for row in ledger.notifications([MARKER_TOPIC, CLAIM_TOPIC]):
         stored[UUID(str(row.originator_id))] = (row.id, row)
     against = _Against(ledger, stored)
     for number, receipt in receipts:

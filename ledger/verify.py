@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from ledger import events as ev
-from ledger.application import NOTIFICATION_PAGE, Ledger
+from ledger.application import Ledger
 from ledger.chain import PLAN_TOPICS, ChainReport, Marker, chain_hash, verify_plan
 from ledger.identity import filing_id, plan_key_id
 from ledger.transcoding import _topic
@@ -42,7 +42,7 @@ class Chains:
         self.recorded: dict[UUID, ev.FilingRecorded] = {}  # each valid marker
         self.claims: list[tuple[UUID, object]] = []  # each claim row's id and decoded event (or None)
         plans: dict[UUID, None] = {}
-        for row in self._notifications([MARKER_TOPIC, PLAN_TOPIC, CLAIM_TOPIC]):
+        for row in self.ledger.notifications([MARKER_TOPIC, PLAN_TOPIC, CLAIM_TOPIC]):
             if row.topic == PLAN_TOPIC:
                 plans[UUID(str(row.originator_id))] = None
             elif row.topic == CLAIM_TOPIC:
@@ -51,15 +51,6 @@ class Chains:
                 self._add_marker(row, plans)
         self.plan_ids = list(plans)
         self._known = set(plans)
-
-    def _notifications(self, topics: list[str]) -> Iterator:
-        start = 1
-        while True:
-            page = self.ledger.recorder.select_notifications(start, NOTIFICATION_PAGE, topics=topics)
-            yield from page
-            if len(page) < NOTIFICATION_PAGE:
-                return
-            start = page[-1].id + 1
 
     def _add_marker(self, row, plans: dict[UUID, None]) -> None:
         """A marker counts only if it is the one its filing's digest names; otherwise the
@@ -113,7 +104,7 @@ class Chains:
         last: dict[UUID, tuple[int, int]] = {}
         reported: set[UUID] = set()
         problems = []
-        for row in self._notifications(sorted(PLAN_TOPICS)):
+        for row in self.ledger.notifications(sorted(PLAN_TOPICS)):
             plan = UUID(str(row.originator_id))
             before = last.get(plan)
             if before and row.originator_version < before[1] and plan not in reported and plan in verified:
