@@ -252,10 +252,12 @@ def _page_lines(page: _Page, grid: _Grid) -> list[str]:
     rows += [(y, _rule_text(rules, grid)) for y, rules in _rule_rows(page.rules, grid)]
     rows.sort(key=lambda r: -r[0])
     out: list[str] = []
-    for (y, text), previous in zip(rows, [None, *rows[:-1]], strict=True):
-        if previous is not None:
-            out += [""] * min(_MAX_BLANKS, max(0, round((previous[0] - y) / grid.leading) - 1))
+    above: float | None = None  # the y of the row above (none on a page without text)
+    for y, text in rows:
+        if above is not None:
+            out += [""] * min(_MAX_BLANKS, max(0, round((above - y) / grid.leading) - 1))
         out.append(text)
+        above = y
     return out
 
 

@@ -159,6 +159,7 @@ def test_a_broken_pdf_is_refused_by_name(data):
 
 @settings(derandomize=True, max_examples=40, deadline=None)
 @given(cut=st.integers(8, 5000), flips=st.lists(st.tuples(st.integers(0, 20_000), st.integers(0, 255)), max_size=8))
+@example(cut=8, flips=[(210, 0)])  # a page left with no text at all
 def test_a_damaged_pdf_never_breaks_the_reader(cut, flips):
     data = bytearray(render_pdf(render(truth(2), Layout()), "proportional"))
     for at, byte in flips:
