@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import re
-import sys
 import tempfile
 import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,17 +18,30 @@ import duckdb
 import msgspec
 import typer
 from eventsourcing.persistence import PersistenceError
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
 from ledger import events as ev
 from ledger.application import Ledger
 from ledger.importing import import_documents
+from ledger.render import (
+    cell,
+    emit,
+    emit_json,
+    err,
+    Format,
+    money,
+    notice,
+    out,
+    plain,
+    QueryFormat,
+    UNSURE,
+    UNSURE_CAPTION,
+    write_rows,
+)
 from ledger.receipts import ReceiptError, issue, max_notification_id, receipts_path
 from ledger.store import StoreConfigError, connection_problem, default_home, sqlite_path
 from projections import runner as projections
-from projections.checks import UNITS
 
 app = typer.Typer(
     help="An event-sourced ledger of Form 11-K plan filings.",
@@ -39,14 +49,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-# a terminal's width, or COLUMNS where it is set; piped without COLUMNS, wide enough not to cut
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
-err = Console(stderr=True, soft_wrap=True)  # a message is one line, however long
-
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
 
 
 class Settings(msgspec.Struct):
@@ -289,119 +291,7 @@ def event_row(event: ev.PlanEvent) -> dict[str, Any]:
     }
 
 
-UNSURE = "Unsure findings: they may be the reader's, not the filing's"
-UNSURE_CAPTION = (
-    "The reader was unsure how it read a statement these rest on (structure chosen among several that foot, "
-    "or rows not placed): each may be the reader's mistake, not the filing's. --strict does not fail on them."
-)
-
-TABLE_COLUMNS = {
-    "Balances": ("plan", "year_end", "opening", "replayed", "reported", "difference", "reported_in"),
-    "Findings": ("id", "plan", "check", "as_of", "subject", "expected", "actual", "difference", "source"),
-    UNSURE: ("id", "plan", "check", "as_of", "subject", "expected", "actual", "difference", "source", "reading_reason"),
-    "Replay": ("year_end", "opening", "replayed", "reported", "difference"),
-    "Components": ("component", "name", "amount"),
-    "Import": ("document", "status", "plans", "fiscal_year_end", "events", "reason"),
-    "Events": ("position", "type", "as_of", "amount", "label", "source"),
-}
-
-
-NUMERIC_COLUMNS = frozenset(
-    {"id", "amount", "events", "filings", "position", "expected", "actual", "difference", "opening", "replayed", "reported"}
-)
-
-
-DATE_COLUMNS = frozenset({"as_of", "year_end", "fiscal_year_end", "known_at"})  # never folded either
-MONEY_COLUMNS = frozenset({"amount", "expected", "actual", "difference", "opening", "replayed", "reported"})
-
-
-@contextmanager
-def closed_pipe_is_fine():
-    """`planledger query ... | head -1`: a reader that had enough is not an error."""
-    try:
-        yield
-        sys.stdout.flush()
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(0) from None
-
-
-def emit(rows: list[dict[str, Any]], format: Format, title: str, caption: str | None = None) -> None:
-    with closed_pipe_is_fine():
-        _emit(rows, format, title, caption)
-
-
-def _emit(rows: list[dict[str, Any]], format: Format, title: str, caption: str | None = None) -> None:
-    if format is Format.json:
-        emit_json(rows)
-        return
-    if not rows:
-        out.print(f"[dim]no {title.lower()}[/dim]")
-        return
-    columns = TABLE_COLUMNS.get(title) or tuple(rows[0])
-    cells = [[cell(row, column) for column in columns] for row in rows]
-    out.print(readable_table(columns, cells, title=title, caption=caption, numeric=NUMERIC_COLUMNS | DATE_COLUMNS))
-
-
-def readable_table(columns, cells: list[list[str]], *, numeric=frozenset(), **options) -> Table:
-    """Figures are never cut: their columns keep their full width; words fold to fit."""
-    table = Table(show_lines=False, **options)
-    for k, column in enumerate(columns):
-        if column in numeric:
-            width = max([len(column), *(len(row[k]) for row in cells)])
-            justify = "left" if column in DATE_COLUMNS else "right"
-            table.add_column(column, justify=justify, no_wrap=True, min_width=width)
-        else:
-            table.add_column(column, overflow="fold")
-    for row in cells:
-        table.add_row(*row)
-    return table
-
-
-def cell(row: dict[str, Any], column: str) -> str:
-    if column == "source" and "sources" in row:
-        cited = [f"{Path(s['document']).name}:{s['line']}" for s in row["sources"] if s.get("line")]
-        more = f" (+{len(cited) - 2} lines)" if len(cited) > 2 else ""
-        return ", ".join(cited[:2]) + more
-    if column == "source":
-        p = row["provenance"]
-        return f"{p['section']}:{p['line']}"
-    if column == "reason" and row.get("line"):
-        return f"line {row['line']}: {row['reason']}"
-    if column == "label":
-        return str(row.get("label") or row.get("investment") or row.get("name") or row.get("source") or "")
-    value = row.get(column, "")
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    if column in MONEY_COLUMNS and value not in (None, ""):
-        return percent(value) if UNITS.get(row.get("check")) == "percent" else money(value)
-    return "" if value is None else str(value)
-
-
-def money(value: Any) -> str:
-    """Thousands separated, whole dollars unless there are cents: as filings print them."""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    whole = amount == amount.to_integral_value()
-    return f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-
-
-def percent(value: Any) -> str:
-    try:
-        return f"{Decimal(str(value)).normalize():f}%"
-    except InvalidOperation:
-        return str(value)
-
-
 # -- projections, audit, replay, query -------------------------------------------------------
-
-
-class QueryFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 PlanOption = Annotated[str | None, typer.Option("--plan", help="plan id, EIN-plan number, or part of its name")]
@@ -603,11 +493,6 @@ def verify_line(row: dict[str, Any]) -> str:
     return f"{row['kind']:<9} {row['plan_id']}  position {row['position']} of {row['events']}: {row['detail']}"
 
 
-def plain(line: str) -> None:
-    """A line printed as is: hashes whole, and no markup read into the details."""
-    out.print(line, markup=False, highlight=False)
-
-
 def head_row(seek: str, found) -> dict[str, Any]:
     if found is None:
         detail = "not in the chain of any plan verified: the events it covered were changed"
@@ -648,11 +533,6 @@ def replay(
         return
     emit(rows["years"], format, title="Replay")
     emit(rows["components"], format, title="Components")
-
-
-def notice(line: str) -> None:
-    """A one-line notice on stderr, printed as is."""
-    err.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -845,42 +725,6 @@ def only_reads(sql: str) -> None:
         raise UserError(msg)
 
 
-def write_rows(rows: list[dict[str, Any]], columns: list[str], format: QueryFormat, raw: bool = False) -> None:
-    with closed_pipe_is_fine():
-        _write_rows(rows, columns, format, raw)
-
-
-def _write_rows(rows: list[dict[str, Any]], columns: list[str], format: QueryFormat, raw: bool) -> None:
-    if format is QueryFormat.json:
-        emit_json([{k: exact_deep(v) for k, v in row.items()} for row in rows])
-    elif format is QueryFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[csv_cell(v) for v in row.values()] for row in rows])
-    else:
-        numeric = {c for c in columns if any(isinstance(row[c], (int, float, Decimal)) for row in rows)}
-        cells = [[money(v) if isinstance(v, Decimal) and not raw else csv_cell(v) for v in row.values()] for row in rows]
-        out.print(readable_table(columns, cells, numeric=numeric))
-
-
-def csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple, dict)):
-        return msgspec.json.encode(exact_deep(value)).decode()
-    return str(exact_deep(value))
-
-
-def exact_deep(value: Any) -> Any:
-    from projections.audit import exact
-
-    if isinstance(value, dict):
-        return {k: exact_deep(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [exact_deep(v) for v in value]
-    return exact(value)
-
-
 class ExportFormat(str, Enum):
     parquet = "parquet"
     csv = "csv"
@@ -977,10 +821,6 @@ def print_shown(shown) -> None:
         out.print(table)
     else:
         plain("  no event was read from this line")
-
-
-def emit_json(value: Any) -> None:
-    sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(value), indent=2) + b"\n")
 
 
 def main() -> None:
