@@ -22,3 +22,10 @@ def planledger_json(home: Path, *args: str, store: str | None = None):
     result = planledger(home, *args, "--format", "json", store=store)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def imported_home(home: Path, *paths: Path) -> Path:
+    """A ledger home holding `paths`, imported through the command line as a user would."""
+    result = planledger(home, "import", *map(str, paths))
+    assert result.returncode == 0, result.stderr
+    return home

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ledger.exporting import PUBLIC_TABLES
-from tests.cli import planledger, planledger_json
+from tests.cli import imported_home, planledger, planledger_json
 from tests.conftest import SEEDS
 
 NET_ASSETS_2000 = "SELECT reported_last FROM net_assets WHERE year_end = DATE '2000-12-31'"
@@ -23,10 +23,7 @@ NET_ASSETS_2000 = "SELECT reported_last FROM net_assets WHERE year_end = DATE '2
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("ledger")
-    result = planledger(home, "import", str(SEEDS))
-    assert result.returncode == 0, result.stderr
-    return home
+    return imported_home(tmp_path_factory.mktemp("ledger"), SEEDS)
 
 
 @pytest.fixture(scope="module")

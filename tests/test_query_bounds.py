@@ -12,23 +12,15 @@ import time
 
 import pytest
 
-from ledger.application import Ledger
-from projections import runner
 from tests.cli import planledger
-from tests.samples import sample_batches
+from tests.samples import transcribed_samples_home
 
 ENDLESS = "SELECT count(*) FROM range(1000000000000) t(i) WHERE hash(i) = 7"
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("query_bounds")
-    ledger = Ledger.open(home)
-    for batch in sample_batches():
-        ledger.record(batch)
-    runner.catch_up(ledger, home)
-    ledger.close()
-    return home
+    return transcribed_samples_home(tmp_path_factory.mktemp("query_bounds"))
 
 
 def one_line_error(result: subprocess.CompletedProcess, start: str) -> None:

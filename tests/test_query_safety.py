@@ -13,21 +13,13 @@ import sqlite3
 import duckdb
 import pytest
 
-from ledger.application import Ledger
-from projections import runner
 from tests.cli import planledger, planledger_json
-from tests.samples import sample_batches
+from tests.samples import transcribed_samples_home
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("query_safety")
-    ledger = Ledger.open(home)
-    for batch in sample_batches():
-        ledger.record(batch)
-    runner.catch_up(ledger, home)
-    ledger.close()
-    return home
+    return transcribed_samples_home(tmp_path_factory.mktemp("query_safety"))
 
 
 def fingerprint(home) -> dict:

@@ -7,17 +7,14 @@ import shutil
 
 import pytest
 
-from tests.cli import planledger, planledger_json
+from tests.cli import imported_home, planledger, planledger_json
 from tests.conftest import SEEDS
 from tests.samples import FY2000, FY2001, FY2002
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("ledger")
-    result = planledger(home, "import", str(SEEDS))
-    assert result.returncode == 0, result.stderr
-    return home
+    return imported_home(tmp_path_factory.mktemp("ledger"), SEEDS)
 
 
 def error_of(result) -> str:
