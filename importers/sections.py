@@ -72,17 +72,6 @@ def find_heading(
     return None
 
 
-def following(lines: Sequence[Line], i: int, n: int) -> list[Line]:
-    """The next `n` non-blank lines after index i (looking no further than 20n lines)."""
-    out: list[Line] = []
-    for j in range(i + 1, min(len(lines), i + 1 + 20 * n)):
-        if not lines[j].blank:
-            out.append(lines[j])
-            if len(out) == n:
-                break
-    return out
-
-
 def in_thousands(lines: Sequence[Line]) -> bool:
     return any(_IN_THOUSANDS.search(line.text) for line in lines)
 

@@ -65,9 +65,6 @@ class Structure:
     roots: tuple[int, ...]  # entries left untotalled at the end, in order
     alternatives: int  # structures that score as well as this one (1: it is the only one)
 
-    def is_total(self, entry: int) -> bool:
-        return entry in self.totals
-
     def failing(self, column: int) -> int:
         return sum(1 for t in self.totals.values() if t.foots[column] is False)
 
