@@ -30,6 +30,9 @@ Section = Literal[
     "notes",  # notes to the financial statements
     "schedule_h_4i",  # Schedule H, line 4i: assets held at end of year
     "schedule_g_iii",  # Schedule G, part III: nonexempt transactions
+    "form_5500",  # a Form 5500 or 5500-SF as the DOL dataset lists it (F_5500, F_5500_SF)
+    "schedule_h",  # Form 5500 Schedule H, financial information of a large plan (F_SCH_H)
+    "schedule_i",  # Form 5500 Schedule I, financial information of a small plan (F_SCH_I)
 ]
 
 Unit = Literal["dollars", "thousands"]
@@ -44,6 +47,7 @@ class Provenance(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     text: str  # the line as printed (right-stripped)
     column: str = ""  # the column heading the figure sat under, e.g. "2000"
     unit: Unit = "dollars"
+    document: str = ""  # the file read, where a filing spans several (a Form 5500's datasets)
 
 
 class PlanEvent(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -340,6 +344,53 @@ class NonexemptTransactionReported(PlanEvent, kw_only=True):
     interest: Decimal | None = None
 
 
+# -- Form 5500, as the Department of Labor's datasets publish it ---------------------------
+
+
+Form5500Schedule = Literal["H", "I", "SF"]
+
+
+class Form5500Reported(PlanEvent, kw_only=True):
+    """One Form 5500 filing's financial figures: Schedule H (large plans), Schedule I (small
+    plans) or the 5500-SF's own part. `amounts` and `answers` are keyed by the dataset's column
+    name as its header prints it, so every figure names its cell; what a column means on the form
+    is `ledger.form5500`'s to say. `provenance` names the file and the line of the row read.
+    `known_at` is the date the DOL received the filing: an amended filing is later knowledge
+    of the same plan year, never a duplicate."""
+
+    ack_id: str
+    schedule: Form5500Schedule
+    form_year: int  # the dataset's form year (the layout it was read with)
+    amended: bool = False
+    amounts: dict[str, Decimal] = {}
+    answers: dict[str, bool] = {}  # Part IV yes/no questions
+    opinion: str = ""  # ACCTNT_OPINION_TYPE_CD as filed
+    accountant: str = ""
+    accountant_ein: str = ""
+
+
+class ReconcilingItem(msgspec.Struct, frozen=True, kw_only=True):
+    label: str
+    amount: Decimal  # signed as it moves the statements' figure to the Form 5500's
+    line: int
+
+
+Reconciled = Literal["net_assets", "benefits", "contributions", "net_income", "participant_loans", "other"]
+
+
+class Form5500ReconciliationReported(PlanEvent, kw_only=True):
+    """A note reconciling a statement figure to the plan's Form 5500 ("Reconciliation of financial
+    statements to Form 5500"): the figure per the statements, the reconciling items, and the figure
+    per the Form 5500, for the year end (or year) `as_of`. `provenance` is the Form 5500 line."""
+
+    measure: Reconciled
+    per_statements: Decimal | None = None
+    per_form_5500: Decimal
+    items: tuple[ReconcilingItem, ...] = ()
+    label: str = ""  # the Form 5500 line's caption as printed
+    period_start: date | None = None
+
+
 PLAN_EVENT_TYPES: tuple[type[PlanEvent], ...] = (
     PlanIdentified,
     FilingReported,
@@ -370,6 +421,8 @@ PLAN_EVENT_TYPES: tuple[type[PlanEvent], ...] = (
     StatementRead,
     SubmissionReported,
     TaggedFactDiffers,
+    Form5500Reported,
+    Form5500ReconciliationReported,
 )
 
 
