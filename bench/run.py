@@ -18,11 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from ledger.parsing import available_cores
+
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 # name: (measured step, baseline step or None, store)
 PLAN = (
     ("parse", "parse", None, "sqlite"),
+    ("import_parallel", "import_parallel", "import_serial", "sqlite"),
     ("ingest_sqlite", "ingest", "raw_ingest", "sqlite"),
     ("rebuild", "rebuild", "raw_rebuild", "sqlite"),
     ("audit", "audit", None, "sqlite"),
@@ -38,6 +41,7 @@ TARGETS = {
     "audit_seconds": 2.0,
     "replay_seconds": 0.05,
     "peak_rss_mib": 1024.0,
+    "import_parallel_ratio": 1.6,  # issue 15: on 2 cores; not asked of a single core
 }
 
 
@@ -94,6 +98,7 @@ def summarise(results: dict, plan_years: int, plans: int, years: int, seed: int)
         "audit_seconds": results["audit"]["seconds"],
         "replay_seconds": results["replay"]["seconds"],
         "peak_rss_mib": peak,
+        "import_parallel_ratio": results["import_parallel"]["ratio"],
     }
     if "ingest_postgres" in results:
         figures["ingest_postgres_ratio"] = results["ingest_postgres"]["ratio"]
@@ -113,6 +118,8 @@ def missed(figures: dict, scale: float = 1.0) -> list[str]:
     """The targets not met; with scale 0.5, ratios need only half of theirs (the smoke run)."""
     out = []
     for name, target in TARGETS.items():
+        if name not in figures or (name == "import_parallel_ratio" and available_cores() < 2):
+            continue
         value = figures[name]
         if name.endswith("_ratio"):
             if value < target * scale:

@@ -5,6 +5,9 @@ counted, how long it took, the rate and the process's peak RSS. Each measured st
 baseline step beside it, run on the same rows in the same database:
 
 - parse / (none): the plain-text importer on rendered documents (rendering is not timed);
+- import_parallel / import_serial: rendered documents imported from a folder as `planledger
+  import` does (read, parse, append in groups), with a parser process per core, and in one
+  process (`--jobs 1`);
 - ingest / raw_ingest: filings appended through the application in groups, and the same
   stored rows `executemany`-ed into a table of the same shape, committed in pages of the
   same size;
@@ -28,6 +31,7 @@ from statistics import median
 
 GROUP = 100  # filings per record_many transaction
 PARSE_SAMPLE = 2_000  # documents parsed, at most: the parse rate does not depend on N
+IMPORT_SAMPLE = 1_000  # documents imported by the import steps: enough groups to keep the parsers busy
 PAGE = 5_000  # rows per transaction of the raw baselines (about GROUP filings' worth)
 
 
@@ -76,6 +80,38 @@ def step_parse(work: Path, plans: int, years: int, seed: int, store: str) -> dic
         for name, data in documents:
             parse_document(name, data)
     return {"count": len(documents), "unit": "documents"} | timed(clock)
+
+
+def step_import_parallel(work: Path, plans: int, years: int, seed: int, store: str) -> dict:
+    from ledger.parsing import available_cores
+
+    return import_folder(work, plans, years, seed, available_cores())
+
+
+def step_import_serial(work: Path, plans: int, years: int, seed: int, store: str) -> dict:
+    return import_folder(work, plans, years, seed, 1)
+
+
+def import_folder(work: Path, plans: int, years: int, seed: int, jobs: int) -> dict:
+    """Import the rendered documents into a ledger of their own (rendering is not timed)."""
+    from importers import MAX_BYTES, iter_documents, parse_document
+    from ledger.application import Ledger
+    from ledger.importing import import_documents
+
+    from bench.render import render
+
+    folder = work / "documents"
+    if not folder.is_dir():
+        folder.mkdir()
+        for f in islice(filings(plans, years, seed), IMPORT_SAMPLE):
+            (folder / f.batch.document).write_text(render(f.batch))
+    paths = list(iter_documents([folder]))
+    ledger = Ledger.open(work / f"import-{jobs}")
+    clock = Clock()
+    with clock:
+        imported = sum(r.status == "imported" for r in import_documents(ledger, paths, parse_document, MAX_BYTES, jobs=jobs))
+    ledger.close()
+    return {"count": imported, "unit": "documents", "jobs": jobs} | timed(clock)
 
 
 def step_ingest(work: Path, plans: int, years: int, seed: int, store: str) -> dict:

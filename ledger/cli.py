@@ -24,6 +24,7 @@ from rich.table import Table
 from ledger import events as ev
 from ledger.application import Ledger
 from ledger.importing import import_documents
+from ledger.parsing import available_cores
 from ledger.render import (
     cell,
     emit,
@@ -146,6 +147,7 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="read and report every document, write nothing")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="list only the documents skipped or rejected")] = False,
     receipts: ReceiptsOption = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="processes parsing documents [default: the cores available]")] = None,
 ) -> None:
     """Import filings: each one is appended whole, or not at all. A document already stored is
     reported a duplicate without being read again. A signed receipt of the new chain heads,
@@ -160,7 +162,8 @@ def import_(
     with open_ledger(ctx) as ledger:
         before = max_notification_id(ledger)
         try:
-            for report in with_progress(import_documents(ledger, documents, parse_document, MAX_BYTES, dry_run=dry_run), len(documents)):
+            imported = import_documents(ledger, documents, parse_document, MAX_BYTES, dry_run=dry_run, jobs=jobs or available_cores())
+            for report in with_progress(imported, len(documents)):
                 reports.append(report)
         except KeyboardInterrupt:
             stored = sum(r.status == "imported" for r in reports)

@@ -12,6 +12,7 @@ import msgspec
 from ledger import events as ev
 from ledger.application import ConflictError, Duplicate, InvalidBatchError, Ledger, Recorded
 from ledger.identity import document_digest, filing_id
+from ledger.parsing import parsed_in_order
 from ledger.batch import FilingBatch, ImportResult, Rejected, Skipped
 
 Parser = Callable[[str, bytes], ImportResult]
@@ -33,19 +34,23 @@ GROUP = 100  # filings appended per transaction: one commit for many, each still
 
 
 def import_documents(
-    ledger: Ledger, paths: list[Path], parse: Parser, max_bytes: int, group: int = GROUP, *, dry_run: bool = False
+    ledger: Ledger, paths: list[Path], parse: Parser, max_bytes: int, group: int = GROUP, *, dry_run: bool = False,
+    jobs: int = 1,
 ) -> Iterator[ImportReport]:
-    """Reports in the order of `paths`; the filings are appended `group` at a time. A document
-    already stored (by its digest) is reported a duplicate without being parsed again; with
-    `dry_run` every document is read and reported, and nothing is written."""
+    """Reports in the order of `paths`; the filings are appended `group` at a time, while `jobs`
+    processes parse the documents that follow (see `ledger.parsing`). A document already stored
+    (by its digest) is reported a duplicate without being parsed again; with `dry_run` every
+    document is read and reported, and nothing is written."""
     parsed: list[tuple[str, ImportResult | ImportReport]] = []
     batches = 0
 
     def stored(data: bytes) -> bool:
         return ledger.has_filing(filing_id(document_digest(data)))
 
-    for path in paths:
-        result = read_and_parse(path, parse, max_bytes, stored)
+    def read(path: Path) -> tuple[str, bytes] | ImportReport:
+        return read_document(path, max_bytes, stored)
+
+    for path, result in zip(paths, parsed_in_order(paths, read, parse, jobs), strict=True):
         if dry_run:
             yield _dry(display_name(path), result)
             continue
@@ -66,8 +71,16 @@ def _dry(document: str, result: ImportResult | ImportReport) -> ImportReport:
 def read_and_parse(
     path: Path, parse: Parser, max_bytes: int, stored: Callable[[bytes], bool] | None = None
 ) -> ImportResult | ImportReport:
-    """Only regular files are opened (a FIFO, a device or a socket is refused by its kind, unread),
-    and never more than `max_bytes` is read, whatever `stat` said, so memory stays bounded."""
+    got = read_document(path, max_bytes, stored)
+    return parse(*got) if isinstance(got, tuple) else got
+
+
+def read_document(
+    path: Path, max_bytes: int, stored: Callable[[bytes], bool] | None = None
+) -> tuple[str, bytes] | ImportReport:
+    """The document's name and bytes to parse, or why it is not parsed. Only regular files are
+    opened (a FIFO, a device or a socket is refused by its kind, unread), and never more than
+    `max_bytes` is read, whatever `stat` said, so memory stays bounded."""
     name = display_name(path)
     try:
         kind = os.stat(path).st_mode
@@ -87,7 +100,7 @@ def read_and_parse(
         return rejected(name, f"document too large: over {max_bytes:,} bytes (it grew while read)")
     if stored is not None and stored(data):
         return ImportReport(document=name, status="duplicate", reason="already in the ledger (not read again)")
-    return parse(name, data)
+    return name, data
 
 
 _KINDS = {

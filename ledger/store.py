@@ -4,7 +4,8 @@ Both go through eventsourcing's own persistence modules. Our recorders differ fr
 library's in the tables they create: a trigger makes the database itself refuse UPDATE
 and DELETE (and TRUNCATE on PostgreSQL) of stored events, so the store is append-only even for
 someone who bypasses planledger. For speed, the SQLite recorder inserts a transaction's rows
-with one `executemany`, and both answer "which of these ids are stored?" in one query.
+with one `executemany`, the PostgreSQL one with one binary COPY, and both answer "which of
+these ids are stored?" in one query.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from typing import Any
 from uuid import UUID
 from urllib.parse import parse_qs, unquote, urlparse
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import retry
 import psycopg
 from psycopg.sql import SQL, Identifier
 
@@ -95,6 +97,38 @@ class AppendOnlyPostgresApplicationRecorder(PostgresApplicationRecorder):
                 function=function,
             ),
         ]
+
+        self.copy_statement = SQL(
+            "COPY {schema}.{table} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
+        ).format(schema=schema, table=table)
+        self.last_notification_statement = SQL("SELECT currval(pg_get_serial_sequence(%s, 'notification_id')) AS last")
+        self.qualified_table = ".".join('"' + name.replace('"', '""') + '"' for name in (self.datastore.schema, self.events_table_name))
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """One COPY per transaction instead of the library's INSERT of an array, with its
+        semantics kept: the table is locked (EXCLUSIVE) before any id is drawn, so ids are
+        given in commit order and a reader tailing the log never passes a gap filled later;
+        listeners are notified; a duplicate key rolls the whole transaction back and is raised
+        as eventsourcing's IntegrityError (the datastore maps psycopg's UniqueViolation).
+
+        The ids: COPY draws one per row, in row order, from the table's sequence; while the
+        lock is held no other session can draw from it, so this transaction's ids are the
+        `len(stored_events)` values ending at the session's `currval`."""
+        if not stored_events:
+            return []
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._insert_events(curs, stored_events, **kwargs)
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            with curs.copy(self.copy_statement) as copy:
+                copy.set_types([self.datastore.originator_id_type, "int8", "text", "bytea"])
+                write = copy.write_row
+                for s in stored_events:
+                    write((s.originator_id, s.originator_version, s.topic, s.state))
+            curs.execute(self.last_notification_statement, [self.qualified_table])
+            last = curs.fetchone()["last"]
+        return list(range(last - len(stored_events) + 1, last + 1))
 
     def stored_originators(self, originator_ids: Sequence[UUID]) -> set[UUID]:
         """Which of these ids have any stored event: one indexed query for a whole group."""

@@ -1,0 +1,83 @@
+"""Parsing documents on every core while the caller appends: results come back in the order of
+the paths, and only a bounded window of documents is ever in flight.
+
+The main process reads each document (so a duplicate is found by its digest before it is
+parsed) and hands its bytes to a pool of parser processes; a parse is pure, so it can run
+anywhere. Workers ignore SIGINT: Ctrl-C stops the main process between groups, and closing
+the iterator cancels what is queued and waits only for the documents being parsed. Workers
+are spawned, not forked: the main process holds database connections and their threads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+Result = TypeVar("Result")
+Parsed = TypeVar("Parsed")
+
+IN_FLIGHT_PER_JOB = 8  # documents queued per parser: enough to keep it busy while the caller appends
+MIN_DOCUMENTS_PER_JOB = 16  # fewer documents than this per parser: starting processes costs more than it saves
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity), not every core of the machine."""
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counted is not None:
+        return counted() or 1
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def parsed_in_order(
+    items: Sequence[Result],
+    read: Callable[[Result], tuple[str, bytes] | Parsed],
+    parse: Callable[[str, bytes], Parsed],
+    jobs: int = 1,
+) -> Iterator[Parsed]:
+    """`read(item)` gives (name, bytes) to parse, or an outcome that needs no parse (a refusal,
+    a duplicate); each item's outcome is yielded in the order of `items`."""
+    if jobs <= 1 or len(items) < MIN_DOCUMENTS_PER_JOB * jobs:
+        for item in items:
+            got = read(item)
+            yield parse(*got) if isinstance(got, tuple) else got
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker)
+    window: deque[Future | Parsed] = deque()
+    try:
+        for item in items:
+            got = read(item)
+            window.append(pool.submit(parse, *got) if isinstance(got, tuple) else got)
+            if len(window) >= IN_FLIGHT_PER_JOB * jobs:
+                yield _outcome(window.popleft())
+        while window:
+            yield _outcome(window.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _outcome(entry):
+    return entry.result() if isinstance(entry, Future) else entry
+
+
+def _start_worker() -> None:
+    """Ctrl-C is the main process's to handle; and a worker ends when the main process does,
+    even killed (SIGKILL): an orphan would hold the terminal's pipes open and wait forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
