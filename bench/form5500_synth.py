@@ -452,6 +452,11 @@ def plant_foot(rng: random.Random, filing: Filing5500) -> None:
     record_failures(filing, "foot")
 
 
+def figure(filing: Filing5500, units: int | None) -> str:
+    """A figure as the dataset prints it; blank where the filer left it blank."""
+    return "" if units is None else str(filing.money(units))
+
+
 def amendment(rng: random.Random, original: Filing5500, truth: dict[str, int], serial: int) -> Filing5500:
     """The same plan-year filed again, later: the planted error fixed, or employer contributions
     reclassified from investment income (totals kept, so nothing else moves)."""
@@ -471,8 +476,10 @@ def amendment(rng: random.Random, original: Filing5500, truth: dict[str, int], s
             amounts["total_income"] = total_of(next(t.items for t in TOTALS[original.schedule] if t.measure == "total_income"), amounts)
     amended = replace(original, ack_id=ack_id(received, serial, True), received=received, signed=received, amounts=amounts,
                       amended=True, manifest=[])
-    changes = {BY_MEASURE[original.schedule][m].column: [str(original.money(original.amounts.get(m, 0))), str(original.money(v))]
-               for m, v in amounts.items() if original.amounts.get(m) != v and m in BY_MEASURE[original.schedule]}
+    lines = BY_MEASURE[original.schedule]
+    changes = {lines[m].column: [figure(original, original.amounts.get(m)), figure(original, amounts.get(m))]
+               for m in sorted((amounts.keys() | original.amounts.keys()) & lines.keys(), key=list(lines).index)
+               if original.amounts.get(m) != amounts.get(m)}
     amended.manifest.append(entry(amended, "amended", amends=original.ack_id, date_received=received.isoformat(),
                                   fixes="foot" if fixes else "", changes=changes))
     return amended
