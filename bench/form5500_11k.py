@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bench.form5500_synth import ACCOUNTANTS, H_ASSET_ORDER, H_LIABILITY_ORDER, Filing5500, Plan, ack_id, subtotals_h
-from bench.form5500_files import LAYOUT_YEARS
+from bench.form5500_rows import LAYOUT_YEARS
 from bench.synth import LOANS, Filing
 from ledger import events as ev
 

@@ -488,24 +488,41 @@ def amendment(rng: random.Random, original: Filing5500, truth: dict[str, int], s
 # -- The stream -------------------------------------------------------------------------------
 
 
-def plan_years(n: int, seed: int = 0, *, years: tuple[int, int] = (2019, 2025), max_years: int = 7,
-               mix: tuple[float, float] = (0.2, 0.7), error_rate: float = 0.01, amended_rate: float = 0.03) -> Iterator[Filing5500]:
+@dataclass(frozen=True)
+class Options:
+    """How the plan-years are drawn (see `plan_years`)."""
+
+    years: tuple[int, int] = (2019, 2025)
+    max_years: int = 7
+    mix: tuple[float, float] = (0.2, 0.7)
+    error_rate: float = 0.01
+    amended_rate: float = 0.03
+
+
+def plan_years(n: int, seed: int = 0, **options) -> Iterator[Filing5500]:
     """n plan-years of filings (each plan a run of consecutive form years within `years`), each
     followed by its amended filing where it draws one. `mix`: the share of large plans
     (Schedule H), and of the small ones that file the 5500-SF rather than Schedule I. A plan-year
     draws a planted error with `error_rate` (a line that does not foot, a year that does not roll
-    forward, or a beginning that is not the last year's end)."""
+    forward, or a beginning that is not the last year's end); `Options` has the defaults."""
+    o = Options(**options)
     made, sponsor = 0, 0
     while made < n:
-        for plan in sponsor_plans(seed, sponsor, mix):
-            rng = random.Random(f"5500/{seed}/plan/{plan.index}")
-            span = min(n - made, rng.randint(1, max_years), years[1] - years[0] + 1)
-            if span <= 0:
-                return
-            first = rng.randint(years[0], years[1] - span + 1)
-            yield from plan_run(rng, plan, first, span, error_rate, amended_rate)
+        for plan in sponsor_plans(seed, sponsor, o.mix):
+            span, filings = plan_filings(seed, plan, o, n - made)
+            yield from filings
             made += span
+            if made >= n:
+                return
         sponsor += 1
+
+
+def plan_filings(seed: int, plan: Plan, o: Options, limit: int | None = None) -> tuple[int, Iterator[Filing5500]]:
+    """How many plan-years the plan files (at most `limit`), and its filings."""
+    rng = random.Random(f"5500/{seed}/plan/{plan.index}")
+    span = min(rng.randint(1, o.max_years), o.years[1] - o.years[0] + 1, limit if limit is not None else o.max_years)
+    first = rng.randint(o.years[0], o.years[1] - span + 1)
+    return span, plan_run(rng, plan, first, span, o.error_rate, o.amended_rate)
 
 
 def plan_run(rng: random.Random, plan: Plan, first: int, span: int, error_rate: float, amended_rate: float) -> Iterator[Filing5500]:

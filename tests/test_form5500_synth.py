@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bench.form5500_11k import form5500_for_11ks, statements
-from bench.form5500_files import DATASETS, columns, write_all, write_datasets
+from bench.form5500_files import generate, write_all, write_datasets
+from bench.form5500_rows import DATASETS, columns
 from bench.form5500_synth import plan_years
 from bench.layouts import Layout, render
 from bench.synth import rich_filings
@@ -138,6 +139,13 @@ def test_the_same_seed_writes_the_same_files(tmp_path):
         return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
     assert files(tmp_path / "a", 5) == files(tmp_path / "b", 5) != files(tmp_path / "c", 6)
+
+
+def test_parallel_workers_write_the_same_files_as_one(tmp_path):
+    for workers in (1, 2):
+        generate(tmp_path / str(workers), 500, 3, workers=workers, block=5, years=(2023, 2025), error_rate=0.05)
+    one, two = sorted((tmp_path / "1").iterdir()), sorted((tmp_path / "2").iterdir())
+    assert [p.name for p in one] == [p.name for p in two] and all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two))
 
 
 def test_plans_share_generic_names_under_different_eins(written):
