@@ -182,7 +182,7 @@ def form5500_for_11k(filing: Filing, mode: str, rng: random.Random, choice: Plan
     if disagreement:
         disagreement["per_form_5500"] = str(per_form_5500(disagreement["measure"], disagreement["as_of"], s, amounts))
     f.manifest.append({"kind": "11k", "mode": effective, "requested": mode, "ack_id": f.ack_id, "document": filing.batch.document,
-                       "filing_id": str(filing.batch.filing_id), "ein": filing.batch.plans[0].plan.ein, "ein9": plan.ein, "pn": plan.pn,
+                       "filing_id": str(filing.batch.filing_id), "ein": plan.ein, "ein_printed": filing.batch.plans[0].plan.ein, "pn": plan.pn,
                        "year_end": s.end.isoformat(), "period_start": begin.isoformat(), "reconciliations": reconciliations,
                        "disagreement": disagreement})
     choice.carry = Carry(eoy, b_eoy, c_eoy, a_eoy)

@@ -430,7 +430,8 @@ def nudge(rng: random.Random, value: int, low: int, high: int, unit: int) -> int
 
 
 def entry(filing: Filing5500, kind: str, **fields) -> dict:
-    return {"kind": kind, "ack_id": filing.ack_id, "ein": filing.plan.ein, "pn": filing.plan.pn,
+    ein = filing.plan.ein
+    return {"kind": kind, "ack_id": filing.ack_id, "ein": ein, "ein_printed": f"{ein[:2]}-{ein[2:]}", "pn": filing.plan.pn,
             "schedule": filing.schedule, "form_year": filing.form_year, "year_end": filing.end.isoformat(), **fields}
 
 

@@ -165,7 +165,7 @@ def test_form_5500s_of_11k_plans_agree_disagree_or_reconcile(tmp_path):
         assert failed_checks("H", {m: Decimal(v) for m, v in f.amounts.items()}) == set()
         entry, s = f.manifest[0], statements(filing)
         ref = filing.batch.plans[0].plan
-        assert (entry["ein"], entry["ein9"], entry["pn"]) == (ref.ein, ref.ein.replace("-", ""), ref.plan_number)
+        assert (entry["ein_printed"], entry["ein"], entry["pn"]) == (ref.ein, ref.ein.replace("-", ""), ref.plan_number)
         unexplained = {"net_assets": f.amounts["net_assets_eoy"] - s.net_assets[s.end],
                        "benefits": f.amounts["benefits_paid"] - s.flows["benefits"],
                        "contributions": f.amounts["total_contributions"] - sum(s.flows.get(k, 0) for k in ("participant", "employer", "rollover")),
@@ -180,7 +180,7 @@ def test_form_5500s_of_11k_plans_agree_disagree_or_reconcile(tmp_path):
     assert all(f.form_year >= 2009 for _, f in made)
     filing, f = next((filing, f) for filing, f in made if f.manifest[0]["mode"] == "agree")
     text = render(filing, Layout())
-    assert f"EIN: {f.manifest[0]['ein']}" in text and f"Plan Number: {f.plan.pn}" in text
+    assert f"EIN: {f.manifest[0]['ein_printed']}" in text and f"Plan Number: {f.plan.pn}" in text
     paths = write_datasets(tmp_path, f.form_year, [g for _, g in made if g.form_year == f.form_year])
     rows = read(next(p for p in paths if p.name.startswith("F_SCH_H_")))
     assert f.ack_id in {r["ACK_ID"] for r in rows}
