@@ -21,7 +21,6 @@ from decimal import Decimal
 
 from ledger.form5500 import BY_MEASURE, ROLL, TOTALS
 
-SCHEDULES = ("H", "I", "SF")
 GENERIC_PLAN_NAMES = (
     "401(k) Plan", "Retirement Savings Plan", "401(k) Profit Sharing Plan", "Savings Plan", "Employee Savings Plan",
     "Profit Sharing Plan", "Retirement Plan",
@@ -53,7 +52,7 @@ H_INVESTMENTS = {
 H_OTHER_ASSETS = {"participant_loans": 0.8, "interest_bearing_cash": 0.35, "noninterest_cash": 0.2,
                   "employer_receivable": 0.5, "participant_receivable": 0.35, "other_receivables": 0.05}
 H_LIABILITIES = {"benefits_payable": 0.1, "operating_payables": 0.2, "other_liabilities": 0.05}
-H_ASSET_ORDER = tuple(m.removesuffix("_boy") for m in (t.items for t in TOTALS["H"] if t.measure == "total_assets_boy").__next__())
+H_ASSET_ORDER = tuple(m.removesuffix("_boy") for m in next(t.items for t in TOTALS["H"] if t.measure == "total_assets_boy"))
 H_LIABILITY_ORDER = ("benefits_payable", "operating_payables", "acquisition_indebtedness", "other_liabilities")
 
 
@@ -227,7 +226,7 @@ def spread(rng: random.Random, stems: tuple[str, ...], total: int, prior: dict[s
     return shares
 
 
-def plan_year(rng: random.Random, plan: Plan, year: int, boy: Balances) -> tuple[dict[str, int], Balances]:
+def plan_year(rng: random.Random, plan: Plan, boy: Balances) -> tuple[dict[str, int], Balances]:
     """The year's figures by measure, and the books at its end (the next year's beginning)."""
     u = plan.unit
     size = max(boy.net, 1000 * u)
@@ -537,7 +536,7 @@ def plan_run(rng: random.Random, plan: Plan, first: int, span: int, error_rate: 
         if plant == "continuity":
             shifted = "total_assets" if plan.schedule != "H" else next(iter(plan.assets))
             books.assets[shifted] += nudge(rng, books.assets[shifted], 100, 250_000, plan.unit)
-        amounts, eoy = plan_year(rng, plan, form_year, books)
+        amounts, eoy = plan_year(rng, plan, books)
         begin, end = year_dates(plan, form_year)
         signed, received = filed_dates(rng, end)
         serial = plan.index * 64 + y * 2

@@ -161,8 +161,12 @@ def test_form_5500s_of_11k_plans_agree_disagree_or_reconcile(tmp_path):
     made = [(filing, f) for filing, f in pairs if f is not None]
     modes = {f.manifest[0]["mode"] for _, f in made}
     assert modes == {"agree", "explained", "disagree"}
+    last_end = {}
     for filing, f in made:
         assert failed_checks("H", {m: Decimal(v) for m, v in f.amounts.items()}) == set()
+        plan = (f.plan.ein, f.plan.pn)
+        assert last_end.get(plan, f.amounts["net_assets_boy"]) == f.amounts["net_assets_boy"]
+        last_end[plan] = f.amounts["net_assets_eoy"]
         entry, s = f.manifest[0], statements(filing)
         ref = filing.batch.plans[0].plan
         assert (entry["ein_printed"], entry["ein"], entry["pn"]) == (ref.ein, ref.ein.replace("-", ""), ref.plan_number)
