@@ -15,6 +15,15 @@ expenses and transfers, under the EIN and plan number the 11-K prints. Each plan
 
 A plan's Form 5500s follow one another like a real filer's: each begins where the last ended, so
 a difference at a year end (explained or not) is the same in both years' filings that show it.
+
+The manifest entry (`Filing5500.manifest[0]`): `kind` "11k", `mode` (as it came out: a plan-year
+asked to agree is "explained" when last year's items carry over or the plan files at fair
+value), `requested`, `ack_id`, `document` and `filing_id` (the 11-K's), `ein` (nine digits),
+`ein_printed` (as the 11-K prints it), `pn`, `year_end`, `period_start`, `reconciliations` (the
+note: per measure "net_assets" / "participant_loans" at a year end `as_of`, or "benefits" /
+"net_income" for the year, `as_of` null; `per_statements`, `per_form_5500`, `items` [label,
+signed amount], decimal strings) and `disagreement` (null, or the planted difference: `measure`,
+`as_of`, `per_statements`, `per_form_5500`, `delta`).
 """
 
 from __future__ import annotations

@@ -9,6 +9,20 @@ error and each amended filing is written down in `Filing5500.manifest`, the trut
 an audit are measured against. Figures are kept in the filing's unit (whole dollars, or cents
 for the few small plans that report cents) and keyed by `ledger.form5500` measure; a measure
 the filer leaves blank is absent, never 0.
+
+Manifest entries (dicts, one JSON line each when written) all carry `kind`, `ack_id`, `ein`
+(nine digits, as the datasets print it), `ein_printed` (NN-NNNNNNN), `pn`, `schedule`,
+`form_year` and `year_end`; then by kind:
+
+- "foot" / "roll": a check the filing fails, one entry per failing check: `plant` (what was
+  planted: "foot" changes one item, or the net income, whose change fails the roll-forward too;
+  "roll" changes the year-end assets, their total and net assets together), `measure`, `column`,
+  `line`, `expected` (what the form's arithmetic gives from the other figures as filed) and
+  `actual` (the figure filed), as decimal strings;
+- "continuity": net assets at the beginning of the year differ from the end of the last:
+  `measure` "net_assets_boy", `expected` (last year's end), `actual`;
+- "amended": a filing filed again: `amends` (the original's ACK_ID), `date_received`, `fixes`
+  ("foot" where it corrects the planted error, else ""), `changes` (column -> [old, new]).
 """
 
 from __future__ import annotations
