@@ -149,13 +149,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--error-rate", type=float, default=0.01)
     parser.add_argument("--amended-rate", type=float, default=0.03)
     parser.add_argument("--large-share", type=float, default=0.2, help="share of plans filing Schedule H")
+    parser.add_argument("--years", type=int, nargs=2, default=(2019, 2025), metavar=("FIRST", "LAST"),
+                        help="form years the plan-years fall in (a year without a layout of its own is written in the latest earlier one)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes drawing the filings (default: one per core)")
     parser.add_argument("--zip", action="store_true", help="also write the datasets as one .zip")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     writer = generate(args.out, args.plan_years, args.seed, workers=args.workers, error_rate=args.error_rate,
-                      amended_rate=args.amended_rate, mix=(args.large_share, 0.7))
+                      amended_rate=args.amended_rate, mix=(args.large_share, 0.7), years=tuple(args.years))
     seconds = time.perf_counter() - started
     rows_written = sum(writer.counts.values())
     print(f"{args.plan_years} plan-years, {args.workers} workers: {rows_written} rows in {seconds:.1f} s ({rows_written / seconds:,.0f} rows/s)")
