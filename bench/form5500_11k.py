@@ -189,7 +189,7 @@ def form5500_for_11k(filing: Filing, mode: str, rng: random.Random, choice: Plan
     reconciliations = reconcile(s, boy, b_eoy, c_eoy, a_eoy, amounts)
     effective = "disagree" if disagreement else "explained" if reconciliations else "agree"
     if disagreement:
-        disagreement["per_form_5500"] = str(per_form_5500(disagreement["measure"], disagreement["as_of"], s, amounts))
+        disagreement["per_form_5500"] = str(per_form_5500(disagreement["measure"], amounts))
     f.manifest.append({"kind": "11k", "mode": effective, "requested": mode, "ack_id": f.ack_id, "document": filing.batch.document,
                        "filing_id": str(filing.batch.filing_id), "ein": plan.ein, "ein_printed": filing.batch.plans[0].plan.ein, "pn": plan.pn,
                        "year_end": s.end.isoformat(), "period_start": begin.isoformat(), "reconciliations": reconciliations,
@@ -224,7 +224,7 @@ def per_statements(measure: str, s: Statements) -> int:
             "benefits": s.flows.get("benefits", 0)}[measure]
 
 
-def per_form_5500(measure: str, as_of: str | None, s: Statements, a: dict[str, int]) -> int:
+def per_form_5500(measure: str, a: dict[str, int]) -> int:
     return {"net_assets": a["net_assets_eoy"], "participant_loans": a.get("participant_loans_eoy", 0),
             "contributions": a["total_contributions"], "benefits": a["benefits_paid"]}[measure]
 
