@@ -568,3 +568,6 @@ CREATE OR REPLACE MACRO audit_late_contributions_known(k) AS TABLE
     FROM f JOIN late USING (plan_id, as_of)
     WHERE f.late_contributions_answer = false AND coalesce(f.late_contributions, 0) = 0
        OR f.late_contributions IS NOT NULL AND late.amount IS NOT NULL AND f.late_contributions <> late.amount;
+
+CREATE OR REPLACE VIEW form5500_comparisons AS
+    SELECT * EXCLUDE (ids, note_id) FROM form5500_comparisons_known(DATE '9999-12-31');

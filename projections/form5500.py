@@ -135,14 +135,17 @@ def insert_statement() -> str:
     measures = ",\n       ".join(f"{_by_schedule(m, amounts, 'amounts')} AS {m}" for m in MEASURES)
     answered = ",\n       ".join(f"{_by_schedule(m, answers, 'answers')} AS {answer_column(m)}" for m in ANSWER_MEASURES)
     return f"""INSERT INTO form5500
+WITH shredded AS MATERIALIZED (  -- parsed once: the columns below read one struct, not the JSON again each
+    SELECT notification_id, period_start, filing_document, from_json(state, {_quote(_structure())}) AS j
+    FROM form5500_page WHERE notification_id <= $last
+)
 SELECT notification_id, j.originator_id, j.originator_version, j.provenance.filing_id, j.ack_id, j.schedule, j.form_year,
        coalesce(j.amended, false), j.as_of, period_start, j.known_at,
        coalesce(nullif(j.provenance.document, ''), filing_document), j.provenance.section, j.provenance.line, j.provenance.text,
        j.opinion, j.accountant, j.accountant_ein,
        {measures},
        {answered}
-FROM (SELECT notification_id, period_start, filing_document, from_json(state, {_quote(_structure())}) AS j
-      FROM form5500_page WHERE notification_id <= $last)"""
+FROM shredded"""
 
 
 # The per-event row each Form5500Reported also gets in `events` (so plans, filings and chain
@@ -194,8 +197,14 @@ def _sum(items: tuple[str, ...]) -> str:
     return f"CASE WHEN {present} THEN {terms} END"
 
 
-def _cells(measures: list[str]) -> str:
-    cells = ", ".join(f"form5500_cell(schedule, {_quote(m)}, document, section, line, text, {m})" for m in measures)
+def _cells(schedule: str, measures: list[str]) -> str:
+    """The cells behind a check, as sources (the column and line written out: a MAP per cell costs binding time)."""
+    lines = {x.measure: x for x in LINES[schedule]}
+    cells = ", ".join(
+        f"{{'document': document, 'section': section, 'line': line, 'column': {_quote(lines[m].column)}, "
+        f"'form_line': {_quote(lines[m].line)}, 'text': text, 'amount': {m}}}"
+        for m in measures
+    )
     return f"list_filter([{cells}], lambda x: x.amount IS NOT NULL)"
 
 
@@ -209,7 +218,7 @@ def _check_macro(name: str, check: str, detail: str, sums: dict[str, list[tuple[
     lists = " ".join(
         f"WHEN {_quote(s)} THEN ["
         + ", ".join(
-            f"{{'subject': {_quote(subject)}, 'expected': {expected}, 'actual': {actual}, 'sources': {_cells([actual, *measures])}}}"
+            f"{{'subject': {_quote(subject)}, 'expected': {expected}, 'actual': {actual}, 'sources': {_cells(s, [actual, *measures])}}}"
             for subject, expected, measures, actual in checks
         )
         + "]"

@@ -4,6 +4,7 @@ plan years, amended filings under both clocks, and each 11-K checked against its
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from decimal import Decimal as D
 
 import pytest
@@ -17,6 +18,7 @@ from projections.audit import audit
 from tests.form5500_batches import consistent_h, eleven_k, form5500
 
 Y1, Y2 = date(2022, 12, 31), date(2023, 12, 31)
+QUERIES = Path(__file__).parents[1] / "queries"
 NEW = ("form5500_footing", "form5500_roll_forward", "form5500_continuity", "form5500_vs_11k", "late_contributions")
 
 
@@ -265,3 +267,23 @@ def test_line_4a_against_the_deemed_loans_of_the_11k(ledger, tmp_path, answer, a
     assert summary(found) == expected
     if expected:
         assert [(s["document"], s["line"]) for s in found[0].sources] == [("acme-11k-2022.txt", 50), ("F_SCH_H_2022_latest.csv", 2)]
+
+
+def test_the_query_files_show_the_figures_and_the_comparison(ledger, tmp_path):
+    ledger.record(form5500(Y1, year1()))
+    ledger.record(form5500(Y1, year1() | {"net_assets_eoy": D(1_165_001)}, received=date(2024, 2, 1), amended=True))
+    ledger.record(eleven_k(Y1, [*statements(D(1_165_000), benefits=D(37_500)), reconciliation("benefits", D(37_500), D(40_000))]))
+    runner.catch_up(ledger, tmp_path)
+    with runner.read_only(tmp_path) as connection:
+        figures = connection.execute((QUERIES / "form5500.sql").read_text()).fetchall()
+        compared = [(r[2], r[3], r[4], r[6], r[7], r[9]) for r in connection.execute((QUERIES / "form5500_vs_11k.sql").read_text()).fetchall()]
+    assert [(r[3], r[6], r[9]) for r in figures] == [(Y1, True, D(1_165_001))]
+    assert compared == [
+        ("benefits", D(37_500), D(40_000), "explained", "acme-11k-2022.txt:40", "TOT_DISTRIB_BNFT_AMT"),
+        ("contributions", D(135_000), D(135_000), "agree", None, "TOT_CONTRIB_AMT"),
+        ("contributions:employer", D(50_000), D(50_000), "agree", None, "EMPLR_CONTRIB_INCOME_AMT"),
+        ("contributions:other", D(5_000), D(5_000), "agree", None, "OTH_CONTRIB_RCVD_AMT"),
+        ("contributions:participant", D(80_000), D(80_000), "agree", None, "PARTICIPANT_CONTRIB_AMT"),
+        ("net_assets", D(1_165_000), D(1_165_001), "unexplained", None, "NET_ASSETS_EOY_AMT"),
+        ("participant_loans", D(12_000), D(12_000), "agree", None, "PARTCP_LOANS_EOY_AMT"),
+    ]
