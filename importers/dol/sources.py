@@ -51,20 +51,21 @@ class SourceError(Exception):
 
 
 def is_dataset(path: Path) -> bool:
-    """A DOL dataset by its name (F_SCH_H_2023.csv), or a CSV or zip whose first row starts with
-    ACK_ID, or a zip holding one."""
+    """A DOL dataset by its name (F_SCH_H_2023.csv), or a CSV whose first row starts with ACK_ID,
+    or a zip archive holding a CSV. Only regular files are looked into (a FIFO is never opened)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".zip") or not path.is_file():
+        return False
     try:
-        if zipfile.is_zipfile(path):
+        if suffix == ".zip":
             with zipfile.ZipFile(path) as archive:
                 return any(_csv_member(m) for m in archive.namelist())
         if _DATASET_NAME.fullmatch(path.name):
             return True
-        if path.suffix.lower() == ".csv" and path.is_file():
-            with open(path, "rb") as f:
-                return _starts_with_ack_id(f.read(_SNIFF))
+        with open(path, "rb") as f:
+            return _starts_with_ack_id(f.read(_SNIFF))
     except (OSError, zipfile.BadZipFile):
         return False
-    return False
 
 
 def _csv_member(name: str) -> bool:
@@ -80,7 +81,7 @@ def expand(paths: Iterable[Path], display) -> list[Source]:
     found = []
     for path in paths:
         name = display(path)
-        if zipfile.is_zipfile(path):
+        if path.suffix.lower() == ".zip":
             try:
                 with zipfile.ZipFile(path) as archive:
                     members = sorted(m for m in archive.namelist() if _csv_member(m))
