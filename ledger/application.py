@@ -25,12 +25,13 @@ from ledger import events as ev
 from ledger.batch import FilingBatch, PlanBatch, PlanRef
 from ledger.chain import chain_hash
 from ledger.identity import filing_id as filing_id_of
-from ledger.identity import new_plan_id, plan_key_id, plan_keys
+from ledger.identity import ein_key, new_plan_id, plan_key_id, plan_keys
 from ledger.linking import Column, InvestmentCatalog
 from ledger.store import store_env
 from ledger.transcoding import StructMapper, _topic
 
 HOLDING_TOPIC = _topic(ev.HoldingReported)
+IDENTIFIED_TOPIC = _topic(ev.PlanIdentified)
 NOTIFICATION_PAGE = 1000
 
 
@@ -55,14 +56,15 @@ class Duplicate(msgspec.Struct, frozen=True):
 @dataclass
 class PlanHead:
     """What appending to a plan needs to know: its last position, the hash of its last
-    event, and the investments it has reported."""
+    event, the investments it has reported, and the EIN keys its filings named it by."""
 
     version: int = 0
     chain: str = ""
     catalog: InvestmentCatalog = field(default_factory=InvestmentCatalog)
+    eins: set[str] = field(default_factory=set)
 
     def copy(self) -> PlanHead:
-        return PlanHead(self.version, self.chain, self.catalog.copy())
+        return PlanHead(self.version, self.chain, self.catalog.copy(), set(self.eins))
 
 
 @dataclass
@@ -164,6 +166,8 @@ class Ledger(Application[UUID]):
                 event = replace(event, originator_id=plan_id, originator_version=version, prev=chain, investment=key)
             else:
                 event = replace(event, originator_id=plan_id, originator_version=version, prev=chain)
+                if type(event) is ev.PlanIdentified and event.ein:
+                    head.eins.add(ein_key(event.ein, event.plan_number))
             record = to_stored(event)
             chain = chain_hash(record.topic, record.state)
             stored.append(record)
@@ -171,9 +175,22 @@ class Ledger(Application[UUID]):
         return stored
 
     def _resolve_plan(self, ref: PlanRef, pending: Pending) -> tuple[UUID, list[ev.PlanKeyClaimed]]:
+        """The plan a filing names: by EIN and plan number first, else by name; but a name never
+        joins two plans with different EINs ("401(k) Plan" is the name of thousands), so a name
+        claimed by a plan named by another EIN is passed over."""
         keys = plan_keys(ref.name, ref.ein, ref.plan_number)
         claimed = {key: pending.claims.get(key) or self._claimed_plan(key) for key in keys}
-        plan_id = next((p for p in claimed.values() if p), None) or new_plan_id(keys[0])
+        own = ein_key(ref.ein, ref.plan_number) if ref.ein else ""
+
+        def joins(key: str, plan_id: UUID | None) -> bool:
+            if plan_id is None:
+                return False
+            if not own or not key.startswith("name:"):
+                return True
+            eins = (pending.heads.get(plan_id) or self._head(plan_id)).eins
+            return not eins or own in eins
+
+        plan_id = next((p for k, p in claimed.items() if joins(k, p)), None) or new_plan_id(keys[0])
         new = [key for key, claim in claimed.items() if claim is None]
         for key in new:
             pending.claims[key] = plan_id
@@ -198,6 +215,10 @@ class Ledger(Application[UUID]):
                 if stored.topic == HOLDING_TOPIC:
                     holding = self.mapper.to_domain_event(stored)
                     head.catalog.learn(holding.investment, holding.label or holding.issuer)
+                elif stored.topic == IDENTIFIED_TOPIC:
+                    identified = self.mapper.to_domain_event(stored)
+                    if identified.ein:
+                        head.eins.add(ein_key(identified.ein, identified.plan_number))
             self._heads[plan_id] = head
         return head
 

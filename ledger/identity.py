@@ -32,11 +32,15 @@ def normalise_name(name: str) -> str:
     return "".join(re.findall(r"[a-z0-9]+", name.lower()))
 
 
+def ein_key(ein: str, plan_number: str) -> str:
+    return f"ein:{ein}/{plan_number or '001'}"
+
+
 def plan_keys(name: str, ein: str, plan_number: str) -> list[str]:
     """The keys a filing names its plan by, strongest first."""
     keys = []
     if ein:
-        keys.append(f"ein:{ein}/{plan_number or '001'}")
+        keys.append(ein_key(ein, plan_number))
     if name:
         keys.append(f"name:{normalise_name(name)}")
     return keys
