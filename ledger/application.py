@@ -76,6 +76,7 @@ class Pending:
     filings: set[UUID] = field(default_factory=set)
     stored: list[StoredEvent] = field(default_factory=list)
     stored_filings: set[UUID] = field(default_factory=set)  # already in the store
+    unclaimed: set[str] = field(default_factory=set)  # plan keys no stored plan claims
 
 
 class Ledger(Application[UUID]):
@@ -107,6 +108,7 @@ class Ledger(Application[UUID]):
             validate(batch)
         for _ in range(attempts):
             pending = Pending(stored_filings=self.recorder.stored_originators([b.filing_id for b in batches]))
+            self._learn_claims(batches, pending)
             results = [self._prepare(batch, pending) for batch in batches]
             if not pending.stored:
                 return results
@@ -179,7 +181,7 @@ class Ledger(Application[UUID]):
         joins two plans with different EINs ("401(k) Plan" is the name of thousands), so a name
         claimed by a plan named by another EIN is passed over."""
         keys = plan_keys(ref.name, ref.ein, ref.plan_number)
-        claimed = {key: pending.claims.get(key) or self._claimed_plan(key) for key in keys}
+        claimed = {key: pending.claims.get(key) or (None if key in pending.unclaimed else self._claimed_plan(key)) for key in keys}
         own = ein_key(ref.ein, ref.plan_number) if ref.ein else ""
 
         def joins(key: str, plan_id: UUID | None) -> bool:
@@ -190,11 +192,28 @@ class Ledger(Application[UUID]):
             eins = (pending.heads.get(plan_id) or self._head(plan_id)).eins
             return not eins or own in eins
 
-        plan_id = next((p for k, p in claimed.items() if joins(k, p)), None) or new_plan_id(keys[0])
+        plan_id = next((p for k, p in claimed.items() if joins(k, p)), None)
+        if plan_id is None:
+            plan_id = new_plan_id(keys[0])
+            if keys[0] in pending.unclaimed:  # the plan made from this key would have claimed it: none has
+                pending.heads.setdefault(plan_id, PlanHead())
         new = [key for key, claim in claimed.items() if claim is None]
         for key in new:
             pending.claims[key] = plan_id
         return plan_id, [ev.PlanKeyClaimed(originator_id=plan_key_id(k), key=k, plan_id=plan_id) for k in new]
+
+    def _learn_claims(self, batches: Sequence[FilingBatch], pending: Pending) -> None:
+        """The group's plan keys not known yet, looked up in one query rather than one per key:
+        each stored claim is remembered, and the keys no plan claims are noted for this attempt
+        (a plan made from such a key is new, so its head is not read either)."""
+        keys = {k for b in batches for p in b.plans for k in plan_keys(p.plan.name, p.plan.ein, p.plan.plan_number)}
+        keys -= self._claims.keys()
+        if not keys:
+            return
+        for stored in self.recorder.first_events([plan_key_id(k) for k in keys]):
+            claim = self.mapper.to_domain_event(stored)
+            self._claims[claim.key] = claim.plan_id
+        pending.unclaimed = keys - self._claims.keys()
 
     def _claimed_plan(self, key: str) -> UUID | None:
         plan_id = self._claims.get(key)

@@ -52,6 +52,20 @@ class AppendOnlySQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 found.update(UUID(row[0]) for row in c.fetchall())
         return found
 
+    def first_events(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
+        """The first event of each of these streams that has one, in one query per 500 ids."""
+        found = []
+        with self.datastore.transaction(commit=False) as c:
+            for chunk in chunks(originator_ids, 500):
+                marks = ", ".join("?" * len(chunk))
+                c.execute(
+                    f"SELECT originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                    f"WHERE originator_id IN ({marks}) AND originator_version = 1",
+                    [i.hex for i in chunk],
+                )
+                found += [StoredEvent(UUID(row[0]), row[1], row[2], row[3]) for row in c.fetchall()]
+        return found
+
     def construct_create_table_statements(self) -> list[str]:
         table = self.events_table_name
         return [
@@ -138,6 +152,16 @@ class AppendOnlyPostgresApplicationRecorder(PostgresApplicationRecorder):
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement, [list(originator_ids)])
             return {row["originator_id"] for row in curs.fetchall()}
+
+    def first_events(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
+        """The first event of each of these streams that has one, in one query."""
+        statement = SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
+            "WHERE originator_id = ANY(%s) AND originator_version = 1"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, [list(originator_ids)])
+            return [StoredEvent(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"])) for r in curs.fetchall()]
 
     def create_table(self) -> None:
         """Processes opening the store at once take turns (a session advisory lock): run
