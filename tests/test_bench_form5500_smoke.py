@@ -15,6 +15,7 @@ def test_form5500_benchmark_smoke_run_reports_every_step_and_ratio(tmp_path):
     assert steps["ingest_sqlite"]["filings"] >= 300  # amended filings come on top
     assert steps["ingest_sqlite"]["baseline"]["count"] == steps["ingest_sqlite"]["count"]
     assert steps["rebuild"]["baseline"]["count"] == steps["rebuild"]["count"] == steps["ingest_sqlite"]["count"]
+    assert 0 < steps["rebuild"]["projected"] <= steps["rebuild"]["count"]
     assert steps["import_11k_parallel"]["count"] == steps["import_11k_parallel"]["baseline"]["count"] == 300
     assert set(summary["figures"]) == {"ingest_sqlite_ratio", "rebuild_ratio", "audit_seconds", "peak_rss_mib", "import_11k_parallel_ratio"}
     assert all(value > 0 for value in summary["figures"].values())
