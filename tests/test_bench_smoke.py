@@ -12,5 +12,7 @@ def test_benchmark_smoke_run_meets_half_of_each_target(tmp_path):
     print(table(summary))
     assert summary["steps"]["ingest_sqlite"]["count"] > 2000 * 49
     assert summary["steps"]["audit"]["count"] == 2000 + 200  # each plan's opening year end too
-    # Ratios and memory only: absolute times at this size say little on a shared machine.
-    assert [m for m in missed(summary["figures"], scale=0.5) if not m.startswith(("audit_", "replay_"))] == []
+    assert summary["steps"]["import_parallel"]["count"] == summary["steps"]["import_parallel"]["baseline"]["count"]
+    # Ratios and memory only: absolute times at this size say little on a shared machine, nor
+    # does the parallel import's ratio while other processes take the cores it would use.
+    assert [m for m in missed(summary["figures"], scale=0.5) if not m.startswith(("audit_", "replay_", "import_parallel"))] == []
