@@ -39,8 +39,9 @@ def import_documents(
 ) -> Iterator[ImportReport]:
     """Reports in the order of `paths`; the filings are appended `group` at a time, while `jobs`
     processes parse the documents that follow (see `ledger.parsing`). A document already stored
-    (by its digest) is reported a duplicate without being parsed again; with `dry_run` every
-    document is read and reported, and nothing is written."""
+    (by its digest) is reported a duplicate without being parsed again (a copy of one not stored
+    yet when the copy is read is parsed, and found a duplicate when appended); with `dry_run`
+    every document is read and reported, and nothing is written."""
     parsed: list[tuple[str, ImportResult | ImportReport]] = []
     batches = 0
 

