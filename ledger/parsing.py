@@ -48,7 +48,7 @@ def parsed_in_order(
 ) -> Iterator[Parsed]:
     """`read(item)` gives (name, bytes) to parse, or an outcome that needs no parse (a refusal,
     a duplicate); each item's outcome is yielded in the order of `items`. Documents go to the
-    parsers a few at a time (`CHUNK`), which halves what each costs in messages between processes."""
+    parsers a few at a time (`CHUNK`): fewer messages between processes for each."""
     if jobs <= 1 or len(items) < MIN_DOCUMENTS_PER_JOB * jobs:
         for item in items:
             got = read(item)
