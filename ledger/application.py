@@ -33,6 +33,7 @@ from ledger.transcoding import StructMapper, _topic
 HOLDING_TOPIC = _topic(ev.HoldingReported)
 IDENTIFIED_TOPIC = _topic(ev.PlanIdentified)
 NOTIFICATION_PAGE = 1000
+CACHED_PLANS = 20_000  # plan heads (and plan keys) kept between appends
 
 
 class InvalidBatchError(ValueError):
@@ -76,7 +77,7 @@ class Pending:
     filings: set[UUID] = field(default_factory=set)
     stored: list[StoredEvent] = field(default_factory=list)
     stored_filings: set[UUID] = field(default_factory=set)  # already in the store
-    unclaimed: set[str] = field(default_factory=set)  # plan keys no stored plan claims
+    unclaimed: set[str] = field(default_factory=set)  # plan keys no stored claim names (looked up for the whole group)
 
 
 class Ledger(Application[UUID]):
@@ -108,7 +109,7 @@ class Ledger(Application[UUID]):
             validate(batch)
         for _ in range(attempts):
             pending = Pending(stored_filings=self.recorder.stored_originators([b.filing_id for b in batches]))
-            self._learn_claims(batches, pending)
+            pending.unclaimed = self._unclaimed(batches)
             results = [self._prepare(batch, pending) for batch in batches]
             if not pending.stored:
                 return results
@@ -118,6 +119,9 @@ class Ledger(Application[UUID]):
                 for plan_id in pending.heads:
                     self._heads.pop(plan_id, None)
                 continue
+            if len(self._heads) + len(pending.heads) > CACHED_PLANS:
+                self._heads.clear()  # caches of what the store holds: forgetting costs a read, keeping a million costs a gigabyte
+                self._claims.clear()
             self._heads.update(pending.heads)
             self._claims.update(pending.claims)
             return results
@@ -181,7 +185,7 @@ class Ledger(Application[UUID]):
         joins two plans with different EINs ("401(k) Plan" is the name of thousands), so a name
         claimed by a plan named by another EIN is passed over."""
         keys = plan_keys(ref.name, ref.ein, ref.plan_number)
-        claimed = {key: pending.claims.get(key) or (None if key in pending.unclaimed else self._claimed_plan(key)) for key in keys}
+        claimed = {key: pending.claims.get(key) or self._claimed_plan(key, pending.unclaimed) for key in keys}
         own = ein_key(ref.ein, ref.plan_number) if ref.ein else ""
 
         def joins(key: str, plan_id: UUID | None) -> bool:
@@ -195,27 +199,22 @@ class Ledger(Application[UUID]):
         plan_id = next((p for k, p in claimed.items() if joins(k, p)), None)
         if plan_id is None:
             plan_id = new_plan_id(keys[0])
-            if keys[0] in pending.unclaimed:  # the plan made from this key would have claimed it: none has
-                pending.heads.setdefault(plan_id, PlanHead())
+            pending.heads.setdefault(plan_id, PlanHead())  # its first key is unclaimed: no event of it is stored
         new = [key for key, claim in claimed.items() if claim is None]
         for key in new:
             pending.claims[key] = plan_id
         return plan_id, [ev.PlanKeyClaimed(originator_id=plan_key_id(k), key=k, plan_id=plan_id) for k in new]
 
-    def _learn_claims(self, batches: Sequence[FilingBatch], pending: Pending) -> None:
-        """The group's plan keys not known yet, looked up in one query rather than one per key:
-        each stored claim is remembered, and the keys no plan claims are noted for this attempt
-        (a plan made from such a key is new, so its head is not read either)."""
-        keys = {k for b in batches for p in b.plans for k in plan_keys(p.plan.name, p.plan.ein, p.plan.plan_number)}
-        keys -= self._claims.keys()
-        if not keys:
-            return
-        for stored in self.recorder.first_events([plan_key_id(k) for k in keys]):
-            claim = self.mapper.to_domain_event(stored)
-            self._claims[claim.key] = claim.plan_id
-        pending.unclaimed = keys - self._claims.keys()
+    def _unclaimed(self, batches: Sequence[FilingBatch]) -> set[str]:
+        """The group's plan keys that no stored claim names, in one query rather than one per key."""
+        keys = {k for b in batches for p in b.plans for k in plan_keys(p.plan.name, p.plan.ein, p.plan.plan_number) if k not in self._claims}
+        ids = {plan_key_id(k): k for k in keys}
+        stored = self.recorder.stored_originators(list(ids))
+        return {k for i, k in ids.items() if i not in stored}
 
-    def _claimed_plan(self, key: str) -> UUID | None:
+    def _claimed_plan(self, key: str, unclaimed: set[str] = frozenset()) -> UUID | None:
+        if key in unclaimed:
+            return None
         plan_id = self._claims.get(key)
         if plan_id is None:
             claim = next(iter(self.events.get(plan_key_id(key), limit=1)), None)
@@ -255,12 +254,16 @@ class Ledger(Application[UUID]):
             yield notification.id, self.mapper.to_domain_event(notification)
 
     def notifications(self, topics: Sequence[str] = (), start: int = 1) -> Iterator[Any]:
-        """The event log as stored, a page at a time: the one loop that reads it whole (the
-        projections' catch-up pages on its own, resuming after the last filing it applied)."""
-        while True:
-            page = self.recorder.select_notifications(start, NOTIFICATION_PAGE, topics=list(topics))
+        """The event log as stored, from `start` on."""
+        for page in self.notification_pages(start, NOTIFICATION_PAGE, topics):
             yield from page
-            if len(page) < NOTIFICATION_PAGE:
+
+    def notification_pages(self, start: int, size: int, topics: Sequence[str] = ()) -> Iterator[list[Any]]:
+        """The event log as stored, `size` notifications a page: the one loop that reads it
+        (a page shorter than `size` is the last)."""
+        while page := self.recorder.select_notifications(start, size, topics=list(topics)):
+            yield page
+            if len(page) < size:
                 return
             start = page[-1].id + 1
 

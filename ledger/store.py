@@ -52,20 +52,6 @@ class AppendOnlySQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 found.update(UUID(row[0]) for row in c.fetchall())
         return found
 
-    def first_events(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
-        """The first event of each of these streams that has one, in one query per 500 ids."""
-        found = []
-        with self.datastore.transaction(commit=False) as c:
-            for chunk in chunks(originator_ids, 500):
-                marks = ", ".join("?" * len(chunk))
-                c.execute(
-                    f"SELECT originator_id, originator_version, topic, state FROM {self.events_table_name} "
-                    f"WHERE originator_id IN ({marks}) AND originator_version = 1",
-                    [i.hex for i in chunk],
-                )
-                found += [StoredEvent(UUID(row[0]), row[1], row[2], row[3]) for row in c.fetchall()]
-        return found
-
     def construct_create_table_statements(self) -> list[str]:
         table = self.events_table_name
         return [
@@ -145,35 +131,22 @@ class AppendOnlyPostgresApplicationRecorder(PostgresApplicationRecorder):
         return list(range(last - len(stored_events) + 1, last + 1))
 
     def stored_originators(self, originator_ids: Sequence[UUID]) -> set[UUID]:
-        """Which of these ids have any stored event: one query for a whole group, probing the
-        primary key once per id (`probe`)."""
-        statement = self.probe("SELECT 1 FROM {schema}.{table} e WHERE e.originator_id = u.id LIMIT 1", "u.id")
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(statement, [list(originator_ids)])
-            return {row["id"] for row in curs.fetchall()}
-
-    def first_events(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
-        """The first event of each of these streams that has one, in one query."""
-        statement = self.probe(
-            "SELECT * FROM {schema}.{table} e WHERE e.originator_id = u.id AND e.originator_version = 1",
-            "found.originator_id, found.originator_version, found.topic, found.state",
-        )
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(statement, [list(originator_ids)])
-            return [StoredEvent(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"])) for r in curs.fetchall()]
-
-    def probe(self, lookup: str, columns: str) -> SQL:
-        """`lookup` run for each id of an array, as a nested loop over the primary key. Written
-        as `originator_id = ANY(...)`, the same question is a sequential scan of the whole table
-        whenever the planner has no statistics yet (a table filled since its last ANALYZE): at
-        100,000 plan-years that scan was most of the import's time."""
-        return SQL(
-            "SELECT " + columns + " FROM unnest(%s::{kind}[]) AS u(id) CROSS JOIN LATERAL (" + lookup + ") AS found"
+        """Which of these ids have any stored event: one query for a whole group, a nested loop
+        probing the primary key once per id. Written as `originator_id = ANY(...)`, the same
+        question is a sequential scan of the whole table whenever the planner has no statistics
+        yet (a table filled since its last ANALYZE, as all through a bulk import): at 100,000
+        plan-years that scan was most of the import's time."""
+        statement = SQL(
+            "SELECT u.id FROM unnest(%s::{kind}[]) AS u(id) CROSS JOIN LATERAL "
+            "(SELECT 1 FROM {schema}.{table} e WHERE e.originator_id = u.id LIMIT 1) AS found"
         ).format(
             kind=SQL(self.datastore.originator_id_type),
             schema=Identifier(self.datastore.schema),
             table=Identifier(self.events_table_name),
         )
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(statement, [list(originator_ids)])
+            return {row["id"] for row in curs.fetchall()}
 
     def create_table(self) -> None:
         """Processes opening the store at once take turns (a session advisory lock): run
