@@ -30,7 +30,7 @@ FILE_NAME = "projections.duckdb"
 PAGE_SIZE = 10_000
 EVENTS = "events"
 FINDINGS = "findings"
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 
 def projections_path(home: Path) -> Path:
@@ -292,12 +292,12 @@ class Projections:
         ).fetchone()
 
     def _refresh_findings(self) -> None:
-        from projections.audit import findings, findings_table
+        from projections.audit import compute_findings, findings_table
 
         position = self.position()
         if position <= self.position(FINDINGS):
             return
-        found = findings(self.connection)
+        found = compute_findings(self.connection)
         with transaction(self.connection):
             self.connection.execute("DELETE FROM findings")
             if found:
