@@ -485,7 +485,22 @@ def _serve(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyCon
     try:
         yield connection
     finally:
-        connection.close()
+        close(connection)
+
+
+def close(connection: duckdb.DuckDBPyConnection, wait: float = 10.0) -> None:
+    """Close a connection a cancelled query may still be winding down on (DuckDB refuses to close
+    a busy connection rather than wait)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            connection.close()
+            return
+        except duckdb.ResourceInUseException:
+            if time.monotonic() > deadline:
+                raise
+            connection.interrupt()
+            time.sleep(0.05)
 
 
 @contextmanager
