@@ -215,12 +215,16 @@ class Ledger(Application[UUID]):
             yield notification.id, self.mapper.to_domain_event(notification)
 
     def notifications(self, topics: Sequence[str] = (), start: int = 1) -> Iterator[Any]:
-        """The event log as stored, a page at a time: the one loop that reads it whole (the
-        projections' catch-up pages on its own, resuming after the last filing it applied)."""
-        while True:
-            page = self.recorder.select_notifications(start, NOTIFICATION_PAGE, topics=list(topics))
+        """The event log as stored, from `start` on."""
+        for page in self.notification_pages(start, NOTIFICATION_PAGE, topics):
             yield from page
-            if len(page) < NOTIFICATION_PAGE:
+
+    def notification_pages(self, start: int, size: int, topics: Sequence[str] = ()) -> Iterator[list[Any]]:
+        """The event log as stored, `size` notifications a page: the one loop that reads it
+        (a page shorter than `size` is the last)."""
+        while page := self.recorder.select_notifications(start, size, topics=list(topics)):
+            yield page
+            if len(page) < size:
                 return
             start = page[-1].id + 1
 

@@ -228,23 +228,20 @@ class Projections:
         return self.tracking.max_tracking_id(name) or 0
 
     def catch_up(self, ledger: Ledger, page_size: int = PAGE_SIZE) -> int:
-        """Apply every notification not yet applied; return how many plan events were added."""
+        """Apply every notification not yet applied; return how many plan events were added.
+        A filing's PlanIdentified that ends a page is carried into the next one, to meet its
+        FilingReported."""
         added = 0
-        start = self.position() + 1
-        size = page_size
-        while page := ledger.recorder.select_notifications(start, size):
-            at_end = len(page) < size
-            applied, last = self._apply(ledger, page, at_end)
+        carried: list = []
+        for page in ledger.notification_pages(self.position() + 1, page_size):
+            at_end = len(page) < page_size
+            applied, carried = self._apply(ledger, carried + page, at_end)
             added += applied
-            if at_end:
-                break
-            size = page_size if last >= start else size * 2  # the page held only a filing's first event
-            start = last + 1
         self._refresh_findings()
         return added
 
-    def _apply(self, ledger: Ledger, page, at_end: bool) -> tuple[int, int]:
-        """Load a page's plan events; return how many, and the last notification id applied."""
+    def _apply(self, ledger: Ledger, page, at_end: bool) -> tuple[int, list]:
+        """Load a page's plan events; return how many, and the notifications held back."""
         columns = EventColumns(self._filing_head)
         for notification in page:
             event = ledger.mapper.to_domain_event(notification)
@@ -253,9 +250,10 @@ class Projections:
         if at_end:
             columns.flush()
         self._last_heads = columns.heads
+        held = [n for n in page if n.id >= columns.held] if columns.held else []
         last = columns.held - 1 if columns.held else page[-1].id
         if last < page[0].id:
-            return 0, last
+            return 0, held
         with transaction(self.connection):
             if len(columns):
                 self.connection.register("page_rows", columns.table())
@@ -263,7 +261,7 @@ class Projections:
                 self._sum_statements()
                 self.connection.unregister("page_rows")
             self.tracking.insert_tracking(Tracking(EVENTS, last))
-        return len(columns), last
+        return len(columns), held
 
     def _sum_statements(self) -> None:
         """Sum afresh each filing this page added lines to, from its first summed line on: a
