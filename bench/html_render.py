@@ -293,7 +293,7 @@ class _Style:
 
     def schedule(self, plan, holdings: list[ev.HoldingReported], end: date) -> str:
         cost = self.layout.schedule_cost
-        top = self._centred([escape(plan.name), f"EIN: {plan.ein} Plan Number: {plan.plan_number}",
+        top = self._centred([escape(plan.name), *lay_.plan_numbers(plan.ein, plan.plan_number, "EIN: {}", "Plan Number: {}", " "),
                              "Schedule H, Line 4i - Schedule of Assets (Held at End of Year)", long_date(end)])
         head = ["(a)", "(b) Identity of issuer, borrower, lessor or similar party", ("(c) Description of investment, including "
                 "maturity date, rate of interest, par or maturity value"), *(["(d) Cost"] if cost else []), "(e) Current value"]

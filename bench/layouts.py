@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bench.render import centred, cover, long_date
+from bench.render import centred, cover, long_date, plan_numbers
 from bench.synth import LOANS, Filing
 from ledger import events as ev
 
@@ -624,7 +624,7 @@ def reconciliation_block(lay: Layout, habits: NoteHabits, measure: str, columns:
         f"{what[:1].upper()}{what[1:]} {PER_STATEMENTS[2]} differ from the amounts reported on the Form 5500 {when} as follows:",
     ][habits.wording]
     rows = [Row(f"{what[:1].upper()}{what[1:]} {PER_STATEMENTS[habits.wording]}", tuple(int(e.per_statements) for e in columns))]
-    labels = list(dict.fromkeys(i.label for e in sorted(columns, key=lambda e: -len(e.items)) for i in e.items))
+    labels = merged([[i.label for i in e.items] for e in columns])
     amounts = [{i.label: int(i.amount) for i in e.items} for e in columns]
     signs = {label: {(a[label] > 0) - (a[label] < 0) for a in amounts if a.get(label)} for label in labels}
     prefixes = habits.prefixes if all(len(s) <= 1 for s in signs.values()) else "none"
@@ -646,6 +646,17 @@ def reconciliation_block(lay: Layout, habits: NoteHabits, measure: str, columns:
     rows.append(Row(caption, tuple(int(e.per_form_5500) for e in columns), kind="total", keep_case=bool(columns[0].label)))
     headings = [[str(d.year) for d in dates]] if len(dates) > 1 or habits.wording == 0 else []
     return Reconciliation(intro, rows, headings, dates)
+
+
+def merged(orders: list[list[str]]) -> list[str]:
+    """The labels of every column in an order each column's own order keeps: a label one
+    column lacks goes after the label it follows where it is printed."""
+    out: list[str] = []
+    for order in orders:
+        for n, label in enumerate(order):
+            if label not in out:
+                out.insert(out.index(order[n - 1]) + 1 if n else 0, label)
+    return out
 
 
 def reconciliation_text(lay: Layout, events: list[ev.Form5500ReconciliationReported], end: date) -> str:
@@ -690,7 +701,7 @@ def schedule_h(lay: Layout, plan, holdings: list[ev.HoldingReported], end: date)
     lines += [schedule_line(lay, "", "", "", "", "-" * 16), schedule_line(lay, "", "", "", "", total),
               schedule_line(lay, "", "", "", "", "=" * 16)]
     footnote = "\n** Cost omitted for participant-directed investments" if cost else ""
-    return f"""{centred(plan.name, f"EIN: {plan.ein}      Plan Number: {plan.plan_number}", "")}
+    return f"""{centred(plan.name, *plan_numbers(plan.ein, plan.plan_number, "EIN: {}", "Plan Number: {}", "      "), "")}
 {centred("Schedule H, Line 4i - Schedule of Assets (Held at End of Year)", long_date(end))}
 
 {chr(10).join(lines)}

@@ -28,6 +28,7 @@ _FORM_5500 = re.compile(r"\bform\s*5500\b", re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*(less|deduct|minus|subtract|add|plus)\b\s*:?\s*", re.IGNORECASE)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _YEAR_ENDED = re.compile(r"\byears?\s+end(?:ed|ing)\s+(?:[A-Za-z]+\s+\d{1,2},?\s+)?((?:19|20)\d{2})\b", re.IGNORECASE)
+_AND_YEAR = re.compile(r"\s*,?\s+and\s+((?:19|20)\d{2})\b")
 _MAX_OPEN = 6  # items whose sign the wording leaves open; 2**6 readings at most
 _INTRO_LINES = 4  # prose lines above a table that may say what it reconciles and when
 _MEASURES: tuple[tuple[ev.Reconciled, re.Pattern[str]], ...] = (
@@ -60,9 +61,12 @@ def reconciliation_events(
         table, end = tables[j]
         above = [line.text for line in lines[previous:j] if not line.blank]
         previous = end
-        for first, last, lead, entries in _segments(table):
+        for n, (first, last, lead, entries) in enumerate(_segments(table)):
             intro = " ".join([*above, *lead][-_INTRO_LINES:])
-            events.extend(_read(table, entries, intro, stamp))
+            # a reconciliation after another's, with words between, is a table of its own that
+            # a reader ran on from the one above: the columns' headings are not its own
+            headed = n == 0 or not lead
+            events.extend(_read(table, entries, intro, stamp, headed))
             used.update(range(j + first, j + last + 1))
             above = []
     return events, used
@@ -104,7 +108,7 @@ def _sign(prefix: re.Match[str]) -> int:
     return 1 if prefix.group(1).lower() in ("add", "plus") else -1
 
 
-def _read(table: Table, entries: list[_Entry], intro: str, stamp: Stamp) -> list[ev.Form5500ReconciliationReported]:
+def _read(table: Table, entries: list[_Entry], intro: str, stamp: Stamp, headed: bool) -> list[ev.Form5500ReconciliationReported]:
     top, bottom, items = entries[0].row, entries[-1].row, entries[1:-1]
     measure = _measure(top.caption) or _measure(intro) or "other"
     columns = [k for k in range(len(table.headings)) if top.figures[k] is not None and bottom.figures[k] is not None]
@@ -115,10 +119,11 @@ def _read(table: Table, entries: list[_Entry], intro: str, stamp: Stamp) -> list
         signed = _signed(per_statements, per_form, [(e, e.row.figures[k].value) for e in present])  # type: ignore[union-attr]
         if signed is None:
             continue
-        as_of = _column_date(table.headings[k], intro, stamp.fiscal_year_end, n, len(columns))
+        heading = squash(table.headings[k]) if headed else ""
+        as_of = _column_date(heading, intro, stamp.fiscal_year_end, n, len(columns))
         out.append(
             ev.Form5500ReconciliationReported(
-                **stamp.common("notes", bottom.source, as_of, column=squash(table.headings[k])),
+                **stamp.common("notes", bottom.source, as_of, column=heading),
                 measure=measure,
                 per_statements=per_statements,
                 per_form_5500=per_form,
@@ -167,14 +172,17 @@ def _label(caption: str) -> str:
 
 
 def _column_date(heading: str, intro: str, fye: date, n: int, columns: int) -> date:
-    """The column's year end: the year its heading prints; else, for a single column, the year
-    the sentence introducing it names; else the filing's year ends in order."""
+    """The column's year end: the year its heading prints; else the n-th year the sentence
+    introducing it names ('for the year ended June 30, 2013', 'at December 31, 2007 and
+    2006'); else the filing's year ends in order."""
     if m := _YEAR.search(heading):
         return year_end(int(m.group(1)), fye)
-    if columns == 1:
-        dated = [d for _, _, d in find_dates(intro) if (d.month, d.day) == (fye.month, fye.day)]
-        if m := _YEAR_ENDED.search(intro):
-            return year_end(int(m.group(1)), fye)
-        if dated:
-            return dated[0]
+    named = [year_end(int(m.group(1)), fye) for m in _YEAR_ENDED.finditer(intro)]
+    for _, end, d in find_dates(intro):
+        if (d.month, d.day) == (fye.month, fye.day) and d not in named:
+            named.append(d)
+            if m := _AND_YEAR.match(intro, end):
+                named.append(year_end(int(m.group(1)), fye))
+    if len(named) >= columns:
+        return named[n]
     return year_end(fye.year - n, fye)
