@@ -24,7 +24,7 @@ from importers.model import Row, Table
 from importers.stamp import Stamp
 from importers.text import Line, find_dates, squash, year_end
 
-_FORM_5500 = re.compile(r"\bform\s*5500\b", re.IGNORECASE)
+_FORM_5500 = re.compile(r"\bform\s*5500\b|\bschedule\s+h\b", re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*(less|deduct|minus|subtract|add|plus)\b\s*:?\s*", re.IGNORECASE)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _YEAR_ENDED = re.compile(r"\byears?\s+end(?:ed|ing)\s+(?:[A-Za-z]+\s+\d{1,2},?\s+)?((?:19|20)\d{2})\b", re.IGNORECASE)
@@ -95,13 +95,36 @@ def _segments(table: Table) -> list[tuple[int, int, list[str], list[_Entry]]]:
             first, heading_sign = i, 0
             entries.append(_Entry(row, 0))
             continue
-        if _FORM_5500.search(row.caption) and not prefix:
+        if _closes(table.rows, i, prefix) and (_foots([*entries, _Entry(row, 0)]) or not _closes_later(table.rows, i)):
             entries.append(_Entry(row, 0))
             out.append((first, i, lead, entries))
             entries, lead = [], []
             continue
         entries.append(_Entry(row, sign or heading_sign))
     return out
+
+
+def _closes(rows: Sequence[Row], i: int, prefix: re.Match[str] | None) -> bool:
+    """The row may be the figure per the Form 5500: it names the form (or its Schedule H) and
+    no 'Less:' or 'Add:' makes it an item."""
+    return rows[i].has_figures and prefix is None and _FORM_5500.search(rows[i].caption) is not None
+
+
+def _closes_later(rows: Sequence[Row], i: int) -> bool:
+    return any(_closes(rows, j, _PREFIX.match(rows[j].caption)) for j in range(i + 1, len(rows)))
+
+
+def _foots(entries: list[_Entry]) -> bool:
+    """Some column of the run foots: an item naming the form ('Benefits payable recorded on
+    the Form 5500') is not the figure per the form where a later row is and this one does not."""
+    top, bottom = entries[0].row, entries[-1].row
+    for k, (a, b) in enumerate(zip(top.figures, bottom.figures, strict=True)):
+        if a is None or b is None:
+            continue
+        items = [(e, e.row.figures[k].value) for e in entries[1:-1] if e.row.figures[k] is not None]  # type: ignore[union-attr]
+        if _signed(a.value, b.value, items) is not None:
+            return True
+    return False
 
 
 def _sign(prefix: re.Match[str]) -> int:

@@ -178,3 +178,19 @@ def test_the_printed_filing_names_the_plan_as_a_form_5500_does(fmt):
         result = parse_document(f"plan.{'txt' if fmt == 'text' else 'htm'}", document.encode())
         truth = filing.batch.plans[0].plan
         assert (result.plans[0].plan.ein, result.plans[0].plan.plan_number) == (truth.ein, truth.plan_number)
+
+
+def test_an_item_naming_the_form_is_not_taken_for_its_figure():
+    note = """
+3.  Reconciliation of Financial Statements to Form 5500
+
+    The following reconciles net assets available for benefits per the financial statements
+    to the Form 5500 at December 31, 2023:
+
+    Net assets available for benefits per the financial statements      $ 5,000,000
+    Benefits payable recorded on the Form 5500                              (12,000)
+    Net assets available for benefits per Schedule H of the Form 5500   $ 4,988,000
+"""
+    (found,) = reconciliations(parse_document("note.txt", with_note(note).encode()))
+    assert (found.per_form_5500, found.label) == (Decimal("4988000"), "Net assets available for benefits per Schedule H of the Form 5500")
+    assert [(i.label, i.amount) for i in found.items] == [("Benefits payable recorded on the Form 5500", Decimal("-12000"))]
