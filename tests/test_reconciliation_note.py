@@ -13,8 +13,9 @@ from decimal import Decimal
 
 import pytest
 
-from bench.html_render import VARIANTS, render_html
+from bench.html_render import VARIANTS, render_html, render_submission
 from bench.layouts import Layout, render
+from bench.pdf_render import render_pdf
 from bench.reconciliation import read_back, with_reconciliations
 from bench.synth import rich_filings
 from importers import parse_document
@@ -157,25 +158,42 @@ def figure_lines(document: str, event: ev.Form5500ReconciliationReported) -> boo
     return all(f"{abs(amount):,}" in lines[line - 1] for line, amount in found)
 
 
+def printed(filing, layout: Layout, fmt: str) -> tuple[str, str]:
+    """The document and its file name's ending."""
+    if fmt == "text":
+        return render(filing, layout), "txt"
+    if fmt == "submission":
+        return render_submission(filing, layout, "font_soup"), "txt"
+    return render_html(filing, layout, fmt), "htm"
+
+
+@pytest.mark.layouts
 @pytest.mark.parametrize("fmt", ["text", *VARIANTS])
 def test_generated_notes_read_back_exactly(fmt):
-    printed = 0
+    count = 0
     for filing, layout in generated(12, seed=515):
-        document = render(filing, layout) if fmt == "text" else render_html(filing, layout, fmt)
-        result = parse_document(f"{filing.batch.document}.{'txt' if fmt == 'text' else 'htm'}", document.encode())
+        document, suffix = printed(filing, layout, fmt)
+        result = parse_document(f"{filing.batch.document}.{suffix}", document.encode())
         want = read_back(filing.batch)
         assert read_back(result) == want, (fmt, layout.describe())
         assert all(figure_lines(document, e) for e in reconciliations(result)), (fmt, layout.describe())
-        printed += sum(want.values())
-    assert printed >= 20
+        count += sum(want.values())
+    assert count >= 20
 
 
-@pytest.mark.parametrize("fmt", ["text", "css_colspan"])
+@pytest.mark.layouts
+def test_generated_notes_read_back_exactly_from_pdf():
+    for filing, layout in generated(4, seed=516):
+        result = parse_document("note.pdf", render_pdf(render(filing, layout), "proportional"))
+        assert read_back(result) == read_back(filing.batch), layout.describe()
+
+
+@pytest.mark.parametrize("fmt", ["text", "css_colspan", "submission"])
 def test_the_printed_filing_names_the_plan_as_a_form_5500_does(fmt):
     """The EIN and plan number the cover prints are the plan's: a Form 5500 resolves to it."""
     for filing, layout in generated(4, seed=77):
-        document = render(filing, layout) if fmt == "text" else render_html(filing, layout, fmt)
-        result = parse_document(f"plan.{'txt' if fmt == 'text' else 'htm'}", document.encode())
+        document, suffix = printed(filing, layout, fmt)
+        result = parse_document(f"plan.{suffix}", document.encode())
         truth = filing.batch.plans[0].plan
         assert (result.plans[0].plan.ein, result.plans[0].plan.plan_number) == (truth.ein, truth.plan_number)
 
