@@ -623,7 +623,7 @@ def reconciliation_block(lay: Layout, habits: NoteHabits, measure: str, columns:
         f"The following reconciles {what} per the financial statements to the Form 5500 {when}:",
         f"{what[:1].upper()}{what[1:]} {PER_STATEMENTS[2]} differ from the amounts reported on the Form 5500 {when} as follows:",
     ][habits.wording]
-    rows = [Row(f"{what[:1].upper()}{what[1:]} {PER_STATEMENTS[habits.wording]}", tuple(int(e.per_statements) for e in columns))]
+    rows = [Row(f"{what[:1].upper()}{what[1:]} {PER_STATEMENTS[habits.wording]}", tuple(int(statements_figure(e)) for e in columns))]
     labels = merged([[i.label for i in e.items] for e in columns])
     amounts = [{i.label: int(i.amount) for i in e.items} for e in columns]
     signs = {label: {(a[label] > 0) - (a[label] < 0) for a in amounts if a.get(label)} for label in labels}
@@ -646,6 +646,11 @@ def reconciliation_block(lay: Layout, habits: NoteHabits, measure: str, columns:
     rows.append(Row(caption, tuple(int(e.per_form_5500) for e in columns), kind="total", keep_case=bool(columns[0].label)))
     headings = [[str(d.year) for d in dates]] if len(dates) > 1 or habits.wording == 0 else []
     return Reconciliation(intro, rows, headings, dates)
+
+
+def statements_figure(e: ev.Form5500ReconciliationReported) -> Decimal:
+    """The figure per the statements, which a truth event may leave to its items to say."""
+    return e.per_statements if e.per_statements is not None else e.per_form_5500 - sum((i.amount for i in e.items), Decimal(0))
 
 
 def merged(orders: list[list[str]]) -> list[str]:

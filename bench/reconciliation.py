@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-from bench.layouts import Layout, figures, long_date
+from bench.layouts import Layout, figures, long_date, statements_figure
 from bench.synth import LOANS, Filing, rich_filings
 from importers import parse_document
 from ledger import events as ev
@@ -85,7 +85,7 @@ def read_back(batch) -> Counter:
     if not isinstance(batch, FilingBatch):
         return Counter()
     return Counter(
-        (e.measure, e.as_of, e.period_start, e.per_statements, e.per_form_5500,
+        (e.measure, e.as_of, e.period_start, statements_figure(e), e.per_form_5500,
          tuple((" ".join(i.label.split()).lower(), i.amount) for i in e.items if i.amount))
         for plan in batch.plans for e in plan.events if isinstance(e, ev.Form5500ReconciliationReported)
     )

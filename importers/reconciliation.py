@@ -111,7 +111,15 @@ def _closes(rows: Sequence[Row], i: int, prefix: re.Match[str] | None) -> bool:
 
 
 def _closes_later(rows: Sequence[Row], i: int) -> bool:
-    return any(_closes(rows, j, _PREFIX.match(rows[j].caption)) for j in range(i + 1, len(rows)))
+    """A later row of the same reconciliation names the form: none past words between rows,
+    which start another."""
+    for j in range(i + 1, len(rows)):
+        prefix = _PREFIX.match(rows[j].caption)
+        if not rows[j].has_figures and not prefix:
+            return False
+        if _closes(rows, j, prefix):
+            return True
+    return False
 
 
 def _foots(entries: list[_Entry]) -> bool:
