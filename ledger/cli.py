@@ -413,6 +413,14 @@ def verify(
         Path | None,
         typer.Option("--receipts", help="also check every signed receipt in this file (written by `import`) against the store"),
     ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key",
+            help="the public key (64 hex digits, as receipts name it) every receipt must be signed with; "
+            "default: this machine's receipt key, else the key the first receipt names",
+        ),
+    ] = None,
 ) -> None:
     """Recompute every plan's hash chain; report the first event altered, removed, inserted
     or reordered. With --receipts, check each receipt's signature, then that every chain head,
@@ -424,6 +432,10 @@ def verify(
 
     if head is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", head.strip()):
         raise UserError(f"--head {head!r} is not a sha256 hex digest (64 hex digits)")
+    if key is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", key.strip()):
+        raise UserError(f"--key {key!r} is not an ed25519 public key (64 hex digits)")
+    if key is not None and receipts is None:
+        raise UserError("--key names the key receipts are signed with: give --receipts FILE too")
     seek = head and head.strip().lower()
     with open_ledger(ctx, create=False) as ledger:
         chains = Chains(ledger)
@@ -434,7 +446,7 @@ def verify(
         reports = list(chains.verify_all(wanted, seek))
         index = chains.index_problems(reports)
         try:
-            anchored = receipts and check_receipts(ledger, receipts, trusted_key())
+            anchored = receipts and check_receipts(ledger, receipts, key.strip().lower() if key else trusted_key())
         except ReceiptError as e:
             raise UserError(str(e)) from None
     if anchored:
