@@ -76,6 +76,7 @@ class Pending:
     filings: set[UUID] = field(default_factory=set)
     stored: list[StoredEvent] = field(default_factory=list)
     stored_filings: set[UUID] = field(default_factory=set)  # already in the store
+    unclaimed: set[str] = field(default_factory=set)  # plan keys no stored claim names (looked up for the whole group)
 
 
 class Ledger(Application[UUID]):
@@ -107,6 +108,7 @@ class Ledger(Application[UUID]):
             validate(batch)
         for _ in range(attempts):
             pending = Pending(stored_filings=self.recorder.stored_originators([b.filing_id for b in batches]))
+            pending.unclaimed = self._unclaimed(batches)
             results = [self._prepare(batch, pending) for batch in batches]
             if not pending.stored:
                 return results
@@ -179,7 +181,7 @@ class Ledger(Application[UUID]):
         joins two plans with different EINs ("401(k) Plan" is the name of thousands), so a name
         claimed by a plan named by another EIN is passed over."""
         keys = plan_keys(ref.name, ref.ein, ref.plan_number)
-        claimed = {key: pending.claims.get(key) or self._claimed_plan(key) for key in keys}
+        claimed = {key: pending.claims.get(key) or self._claimed_plan(key, pending.unclaimed) for key in keys}
         own = ein_key(ref.ein, ref.plan_number) if ref.ein else ""
 
         def joins(key: str, plan_id: UUID | None) -> bool:
@@ -190,13 +192,25 @@ class Ledger(Application[UUID]):
             eins = (pending.heads.get(plan_id) or self._head(plan_id)).eins
             return not eins or own in eins
 
-        plan_id = next((p for k, p in claimed.items() if joins(k, p)), None) or new_plan_id(keys[0])
+        plan_id = next((p for k, p in claimed.items() if joins(k, p)), None)
+        if plan_id is None:
+            plan_id = new_plan_id(keys[0])
+            pending.heads.setdefault(plan_id, PlanHead())  # its first key is unclaimed: no event of it is stored
         new = [key for key, claim in claimed.items() if claim is None]
         for key in new:
             pending.claims[key] = plan_id
         return plan_id, [ev.PlanKeyClaimed(originator_id=plan_key_id(k), key=k, plan_id=plan_id) for k in new]
 
-    def _claimed_plan(self, key: str) -> UUID | None:
+    def _unclaimed(self, batches: Sequence[FilingBatch]) -> set[str]:
+        """The group's plan keys that no stored claim names, in one query rather than one per key."""
+        keys = {k for b in batches for p in b.plans for k in plan_keys(p.plan.name, p.plan.ein, p.plan.plan_number) if k not in self._claims}
+        ids = {plan_key_id(k): k for k in keys}
+        stored = self.recorder.stored_originators(list(ids))
+        return {k for i, k in ids.items() if i not in stored}
+
+    def _claimed_plan(self, key: str, unclaimed: set[str] = frozenset()) -> UUID | None:
+        if key in unclaimed:
+            return None
         plan_id = self._claims.get(key)
         if plan_id is None:
             claim = next(iter(self.events.get(plan_key_id(key), limit=1)), None)
