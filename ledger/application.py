@@ -33,6 +33,7 @@ from ledger.transcoding import StructMapper, _topic
 HOLDING_TOPIC = _topic(ev.HoldingReported)
 IDENTIFIED_TOPIC = _topic(ev.PlanIdentified)
 NOTIFICATION_PAGE = 1000
+CACHED_PLANS = 20_000  # plan heads (and plan keys) kept between appends
 
 
 class InvalidBatchError(ValueError):
@@ -118,6 +119,9 @@ class Ledger(Application[UUID]):
                 for plan_id in pending.heads:
                     self._heads.pop(plan_id, None)
                 continue
+            if len(self._heads) + len(pending.heads) > CACHED_PLANS:
+                self._heads.clear()  # caches of what the store holds: forgetting costs a read, keeping a million costs a gigabyte
+                self._claims.clear()
             self._heads.update(pending.heads)
             self._claims.update(pending.claims)
             return results

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from uuid import UUID
@@ -139,7 +140,9 @@ def _in_process(env: dict[str, str], datasets: list[Dataset], group: int) -> Ite
     try:
         while (message := queue.get()) is not None:
             if isinstance(message, str):
-                raise RuntimeError(f"the dataset reader failed: {message}")
+                name = ", ".join(d.source.name for d in datasets)
+                yield [ImportReport(document=name, status="rejected", reason=f"the reading stopped: {message}")]
+                return
             yield decode(message)
     finally:
         if worker.is_alive():
@@ -148,6 +151,7 @@ def _in_process(env: dict[str, str], datasets: list[Dataset], group: int) -> Ite
 
 
 def _reader(env: dict[str, str], datasets: list[Dataset], group: int, queue) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle; it ends this one
     ledger = Ledger(env)
     encode = _Encoder()
     try:

@@ -265,3 +265,22 @@ def test_a_form_5500_and_an_11k_naming_the_same_ein_and_plan_number_are_one_plan
         assert eleven_k.plan_ids == (identified.originator_id,)
     finally:
         app.close()
+
+
+def test_reading_in_a_second_process_stores_the_same_events_and_reports(tmp_path):
+    from ledger.importing_datasets import import_datasets
+
+    folder = large_plan(tmp_path / "dol")
+    write(folder, "F_SCH_H", 2023, [schedule_h("20240715000001"), schedule_h("NOFORM")])
+    outcomes = []
+    for parallel in (False, True):
+        app = Ledger.open(tmp_path / f"home-{parallel}")
+        try:
+            reports = [(r.document, r.status, r.line, r.reason) for r in import_datasets(app, [folder], parallel=parallel)]
+            again = [r.status for r in import_datasets(app, [folder], parallel=parallel)]
+            events = [e for _, e in app.stored((ev.PlanIdentified, ev.FilingReported, ev.Form5500Reported, ev.NonexemptTransactionReported))]
+        finally:
+            app.close()
+        outcomes.append((reports, again, events))
+    assert outcomes[0] == outcomes[1]
+    assert [s for _, s, _, _ in outcomes[0][0]] == ["imported", "rejected"] and outcomes[0][1] == ["duplicate", "rejected"]
