@@ -71,12 +71,14 @@ def produce(stored: Callable[[list[UUID]], set[UUID]], datasets: list[Dataset], 
     or that it is already stored (asked of `stored` once per group, before any event is built)."""
     staging = Staging()
     pending: list[Joined] = []
+    orphans: list[Item] = []
     try:
         for item in joined(datasets, staging):
             if isinstance(item, Orphan):
-                yield from _built(stored, pending)
-                pending = []
-                yield [_orphan(item)]
+                orphans.append(_orphan(item))
+                if len(orphans) >= group:
+                    yield orphans
+                    orphans = []
                 continue
             pending.append(item)
             if len(pending) >= group:
@@ -85,9 +87,11 @@ def produce(stored: Callable[[list[UUID]], set[UUID]], datasets: list[Dataset], 
         yield from _built(stored, pending)
     except SourceError as e:
         yield from _built(stored, pending)
-        yield [_refused(e)]
+        orphans.append(_refused(e))
     finally:
         staging.close()
+    if orphans:
+        yield orphans
 
 
 def _built(stored: Callable[[list[UUID]], set[UUID]], filings: list[Joined]) -> Iterator[list[Item]]:

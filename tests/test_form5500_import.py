@@ -284,3 +284,16 @@ def test_reading_in_a_second_process_stores_the_same_events_and_reports(tmp_path
         outcomes.append((reports, again, events))
     assert outcomes[0] == outcomes[1]
     assert [s for _, s, _, _ in outcomes[0][0]] == ["imported", "rejected"] and outcomes[0][1] == ["duplicate", "rejected"]
+
+
+def test_a_file_of_no_known_layout_is_refused_by_name_and_a_dry_run_writes_nothing(tmp_path):
+    folder = large_plan(tmp_path / "dol")
+    (tmp_path / "F_ODD.csv").write_text("ACK_ID,SOMETHING,ELSE\nA1,1,2\n")
+    reports, result = imported(tmp_path / "home", tmp_path / "F_ODD.csv", folder)
+    assert result.returncode == 1
+    assert [(Path(r["document"]).name, r["line"], r["reason"]) for r in reports] == [
+        ("F_ODD.csv", 1, "not a Form 5500 dataset this reader knows (the header matches no DOL layout)")
+    ]
+    reports, result = imported(tmp_path / "home", folder, options=("--dry-run", "--each-filing"))
+    assert result.returncode == 0 and [r["status"] for r in reports] == ["would import"]
+    assert stored(tmp_path / "home", ev.FilingReported) == []
