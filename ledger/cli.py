@@ -163,7 +163,8 @@ def import_(
         raise UserError(f"no such file or folder: {', '.join(missing)}")
     documents = list(iter_documents(paths))
     datasets = [p for p in documents if is_dataset(p)]
-    documents = [p for p in documents if p not in set(datasets)]
+    chosen = frozenset(datasets)
+    documents = [p for p in documents if p not in chosen]
     reports: list = []
     counts: Counter = Counter()
     with open_ledger(ctx) as ledger:
