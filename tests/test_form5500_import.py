@@ -297,3 +297,12 @@ def test_a_file_of_no_known_layout_is_refused_by_name_and_a_dry_run_writes_nothi
     reports, result = imported(tmp_path / "home", folder, options=("--dry-run", "--each-filing"))
     assert result.returncode == 0 and [r["status"] for r in reports] == ["would import"]
     assert stored(tmp_path / "home", ev.FilingReported) == []
+
+
+def test_a_row_is_cited_by_the_line_it_starts_on_also_after_a_cell_holding_a_newline(tmp_path):
+    folder = tmp_path / "dol"
+    folder.mkdir()
+    write(folder, "F_5500", 2023, [form("A1", name="ACME\nSAVINGS PLAN", h=""), form("A2", ein="999999999", h="")])
+    imported(tmp_path / "home", folder)
+    lines = {e.provenance.text: e.provenance.line for e in stored(tmp_path / "home", ev.FilingReported)}
+    assert lines == {"A1": 2, "A2": 4}
