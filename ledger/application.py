@@ -25,13 +25,15 @@ from ledger import events as ev
 from ledger.batch import FilingBatch, PlanBatch, PlanRef
 from ledger.chain import chain_hash
 from ledger.identity import filing_id as filing_id_of
-from ledger.identity import new_plan_id, plan_key_id, plan_keys
+from ledger.identity import ein_key, new_plan_id, plan_key_id, plan_keys
 from ledger.linking import Column, InvestmentCatalog
 from ledger.store import store_env
 from ledger.transcoding import StructMapper, _topic
 
 HOLDING_TOPIC = _topic(ev.HoldingReported)
+IDENTIFIED_TOPIC = _topic(ev.PlanIdentified)
 NOTIFICATION_PAGE = 1000
+CACHED_PLANS = 20_000  # plan heads (and plan keys) kept between appends
 
 
 class InvalidBatchError(ValueError):
@@ -55,14 +57,15 @@ class Duplicate(msgspec.Struct, frozen=True):
 @dataclass
 class PlanHead:
     """What appending to a plan needs to know: its last position, the hash of its last
-    event, and the investments it has reported."""
+    event, the investments it has reported, and the EIN keys its filings named it by."""
 
     version: int = 0
     chain: str = ""
     catalog: InvestmentCatalog = field(default_factory=InvestmentCatalog)
+    eins: set[str] = field(default_factory=set)
 
     def copy(self) -> PlanHead:
-        return PlanHead(self.version, self.chain, self.catalog.copy())
+        return PlanHead(self.version, self.chain, self.catalog.copy(), set(self.eins))
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Pending:
     filings: set[UUID] = field(default_factory=set)
     stored: list[StoredEvent] = field(default_factory=list)
     stored_filings: set[UUID] = field(default_factory=set)  # already in the store
+    unclaimed: set[str] = field(default_factory=set)  # plan keys no stored claim names (looked up for the whole group)
 
 
 class Ledger(Application[UUID]):
@@ -105,6 +109,7 @@ class Ledger(Application[UUID]):
             validate(batch)
         for _ in range(attempts):
             pending = Pending(stored_filings=self.recorder.stored_originators([b.filing_id for b in batches]))
+            pending.unclaimed = self._unclaimed(batches)
             results = [self._prepare(batch, pending) for batch in batches]
             if not pending.stored:
                 return results
@@ -114,6 +119,9 @@ class Ledger(Application[UUID]):
                 for plan_id in pending.heads:
                     self._heads.pop(plan_id, None)
                 continue
+            if len(self._heads) + len(pending.heads) > CACHED_PLANS:
+                self._heads.clear()  # caches of what the store holds: forgetting costs a read, keeping a million costs a gigabyte
+                self._claims.clear()
             self._heads.update(pending.heads)
             self._claims.update(pending.claims)
             return results
@@ -164,6 +172,8 @@ class Ledger(Application[UUID]):
                 event = replace(event, originator_id=plan_id, originator_version=version, prev=chain, investment=key)
             else:
                 event = replace(event, originator_id=plan_id, originator_version=version, prev=chain)
+                if type(event) is ev.PlanIdentified and event.ein:
+                    head.eins.add(ein_key(event.ein, event.plan_number))
             record = to_stored(event)
             chain = chain_hash(record.topic, record.state)
             stored.append(record)
@@ -171,15 +181,40 @@ class Ledger(Application[UUID]):
         return stored
 
     def _resolve_plan(self, ref: PlanRef, pending: Pending) -> tuple[UUID, list[ev.PlanKeyClaimed]]:
+        """The plan a filing names: by EIN and plan number first, else by name; but a name never
+        joins two plans with different EINs ("401(k) Plan" is the name of thousands), so a name
+        claimed by a plan named by another EIN is passed over."""
         keys = plan_keys(ref.name, ref.ein, ref.plan_number)
-        claimed = {key: pending.claims.get(key) or self._claimed_plan(key) for key in keys}
-        plan_id = next((p for p in claimed.values() if p), None) or new_plan_id(keys[0])
+        claimed = {key: pending.claims.get(key) or self._claimed_plan(key, pending.unclaimed) for key in keys}
+        own = ein_key(ref.ein, ref.plan_number) if ref.ein else ""
+
+        def joins(key: str, plan_id: UUID | None) -> bool:
+            if plan_id is None:
+                return False
+            if not own or not key.startswith("name:"):
+                return True
+            eins = (pending.heads.get(plan_id) or self._head(plan_id)).eins
+            return not eins or own in eins
+
+        plan_id = next((p for k, p in claimed.items() if joins(k, p)), None)
+        if plan_id is None:
+            plan_id = new_plan_id(keys[0])
+            pending.heads.setdefault(plan_id, PlanHead())  # its first key is unclaimed: no event of it is stored
         new = [key for key, claim in claimed.items() if claim is None]
         for key in new:
             pending.claims[key] = plan_id
         return plan_id, [ev.PlanKeyClaimed(originator_id=plan_key_id(k), key=k, plan_id=plan_id) for k in new]
 
-    def _claimed_plan(self, key: str) -> UUID | None:
+    def _unclaimed(self, batches: Sequence[FilingBatch]) -> set[str]:
+        """The group's plan keys that no stored claim names, in one query rather than one per key."""
+        keys = {k for b in batches for p in b.plans for k in plan_keys(p.plan.name, p.plan.ein, p.plan.plan_number) if k not in self._claims}
+        ids = {plan_key_id(k): k for k in keys}
+        stored = self.recorder.stored_originators(list(ids))
+        return {k for i, k in ids.items() if i not in stored}
+
+    def _claimed_plan(self, key: str, unclaimed: set[str] = frozenset()) -> UUID | None:
+        if key in unclaimed:
+            return None
         plan_id = self._claims.get(key)
         if plan_id is None:
             claim = next(iter(self.events.get(plan_key_id(key), limit=1)), None)
@@ -198,6 +233,10 @@ class Ledger(Application[UUID]):
                 if stored.topic == HOLDING_TOPIC:
                     holding = self.mapper.to_domain_event(stored)
                     head.catalog.learn(holding.investment, holding.label or holding.issuer)
+                elif stored.topic == IDENTIFIED_TOPIC:
+                    identified = self.mapper.to_domain_event(stored)
+                    if identified.ein:
+                        head.eins.add(ein_key(identified.ein, identified.plan_number))
             self._heads[plan_id] = head
         return head
 

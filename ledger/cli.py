@@ -7,6 +7,7 @@ import re
 import tempfile
 from collections import Counter
 from contextlib import contextmanager
+from itertools import chain
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -143,25 +144,37 @@ def import_(
     format: FormatOption = Format.table,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="read and report every document, write nothing")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="list only the documents skipped or rejected")] = False,
+    each_filing: Annotated[
+        bool, typer.Option("--each-filing", help="list every Form 5500 filing of DOL datasets (by default: only those refused, and the counts)")
+    ] = False,
     receipts: ReceiptsOption = None,
 ) -> None:
     """Import filings: each one is appended whole, or not at all. A document already stored is
     reported a duplicate without being read again. A signed receipt of the new chain heads,
     markers and plan keys is appended to the receipts file (see `verify --receipts`)."""
     from importers import MAX_BYTES, iter_documents, parse_document
+    from importers.dol import is_dataset
+    from ledger.importing_datasets import FORM_5500, import_datasets
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UserError(f"no such file or folder: {', '.join(missing)}")
     documents = list(iter_documents(paths))
+    datasets = [p for p in documents if is_dataset(p)]
+    chosen = frozenset(datasets)
+    documents = [p for p in documents if p not in chosen]
     reports: list = []
+    counts: Counter = Counter()
     with open_ledger(ctx) as ledger:
         before = max_notification_id(ledger)
         try:
-            for report in with_progress(import_documents(ledger, documents, parse_document, MAX_BYTES, dry_run=dry_run), len(documents)):
-                reports.append(report)
+            runs = with_progress(import_documents(ledger, documents, parse_document, MAX_BYTES, dry_run=dry_run), len(documents))
+            for report in chain(runs, import_datasets(ledger, datasets, dry_run=dry_run) if datasets else ()):
+                counts[report.status] += 1
+                if each_filing or report.status in ("skipped", "rejected") or not report.document.startswith(FORM_5500):
+                    reports.append(report)
         except KeyboardInterrupt:
-            stored = sum(r.status == "imported" for r in reports)
+            stored = counts["imported"]
             if stored:
                 write_receipt(ledger, receipts_path(ctx.obj.home, receipts), before)
             err.print(f"interrupted: {stored:,} filings stored, each whole; re-run the same command to continue")
@@ -173,9 +186,8 @@ def import_(
             except projections.ProjectionsBusyError as e:
                 err.print(f"[yellow]warning:[/yellow] the filings are stored, but {e}")
     shown = [r for r in reports if r.status in ("skipped", "rejected")] if quiet else reports
-    if shown or not quiet:
+    if shown or not (quiet or sum(counts.values())):
         emit([msgspec.to_builtins(r) for r in shown], format, title="Import")
-    counts = Counter(r.status for r in reports)
     statuses = ("would import", "duplicate", "skipped", "rejected") if dry_run else ("imported", "duplicate", "skipped", "rejected")
     err.print(", ".join(f"{counts[s]} {s}" for s in statuses) + (" (dry run: nothing written)" if dry_run else ""))
     if counts["rejected"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from uuid import UUID, uuid5
 
 NAMESPACE = UUID("5b0c6a52-8f0e-4d1b-9a57-3c2f4e1d7a90")
@@ -19,10 +20,12 @@ def filing_id(digest: str) -> UUID:
     return uuid5(NAMESPACE, f"filing:{digest}")
 
 
+@lru_cache(maxsize=1 << 16)  # a group looks each key up twice; uuid5 costs more than the rest of a look-up
 def plan_key_id(key: str) -> UUID:
     return uuid5(NAMESPACE, f"plan-key:{key}")
 
 
+@lru_cache(maxsize=1 << 16)
 def new_plan_id(key: str) -> UUID:
     return uuid5(NAMESPACE, f"plan:{key}")
 
@@ -32,11 +35,15 @@ def normalise_name(name: str) -> str:
     return "".join(re.findall(r"[a-z0-9]+", name.lower()))
 
 
+def ein_key(ein: str, plan_number: str) -> str:
+    return f"ein:{ein}/{plan_number or '001'}"
+
+
 def plan_keys(name: str, ein: str, plan_number: str) -> list[str]:
     """The keys a filing names its plan by, strongest first."""
     keys = []
     if ein:
-        keys.append(f"ein:{ein}/{plan_number or '001'}")
+        keys.append(ein_key(ein, plan_number))
     if name:
         keys.append(f"name:{normalise_name(name)}")
     return keys
