@@ -360,22 +360,26 @@ CREATE OR REPLACE MACRO audit_tagged_facts_known(k) AS TABLE
 --     (consecutive plan years: the next begins the day after the last ended), on the latest
 --     filing known of each.
 CREATE OR REPLACE MACRO audit_form5500_continuity_known(k) AS TABLE
-    WITH f AS (
-        SELECT *, lag(as_of) OVER w AS prior_end, lag(schedule) OVER w AS prior_schedule, lag(document) OVER w AS prior_document,
-               lag(section) OVER w AS prior_section, lag(line) OVER w AS prior_line, lag(text) OVER w AS prior_text,
+    WITH f AS (  -- the window over a few columns: every column would be sorted along
+        SELECT *, lag(as_of) OVER w AS prior_end, lag(notification_id) OVER w AS prior_id,
                lag(net_assets_eoy) OVER w AS prior_net_assets, lag(total_assets_eoy) OVER w AS prior_total_assets,
                lag(total_liabilities_eoy) OVER w AS prior_total_liabilities
-        FROM form5500_known(k)
+        FROM (SELECT notification_id, plan_id, as_of, period_start, net_assets_boy, net_assets_eoy, total_assets_boy,
+                     total_assets_eoy, total_liabilities_boy, total_liabilities_eoy FROM form5500_known(k))
         WINDOW w AS (PARTITION BY plan_id ORDER BY as_of)
+    ), failing AS (
+        SELECT f.*, c.schedule, c.document, c.section, c.line, c.text, p.schedule AS prior_schedule, p.document AS prior_document,
+               p.section AS prior_section, p.line AS prior_line, p.text AS prior_text
+        FROM f JOIN form5500 c USING (notification_id) JOIN form5500 p ON p.notification_id = f.prior_id
+        WHERE f.period_start = f.prior_end + INTERVAL 1 DAY
+          AND (f.prior_net_assets <> f.net_assets_boy OR f.prior_total_assets <> f.total_assets_boy
+               OR f.prior_total_liabilities <> f.total_liabilities_boy)
     ), pairs AS (
         SELECT *, unnest([
                    {'measure': 'net_assets', 'prior': prior_net_assets, 'opening': net_assets_boy},
                    {'measure': 'total_assets', 'prior': prior_total_assets, 'opening': total_assets_boy},
                    {'measure': 'total_liabilities', 'prior': prior_total_liabilities, 'opening': total_liabilities_boy}]) AS p
-        FROM f
-        WHERE period_start = prior_end + INTERVAL 1 DAY
-          AND (prior_net_assets <> net_assets_boy OR prior_total_assets <> total_assets_boy
-               OR prior_total_liabilities <> total_liabilities_boy)
+        FROM failing
     )
     SELECT 'form5500_continuity' AS "check", plan_id, as_of, p.measure || '_boy' AS subject,
            p.prior AS expected, p.opening AS actual, []::BIGINT[] AS source_ids,

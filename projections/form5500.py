@@ -93,11 +93,14 @@ def _structure() -> str:
 
 
 def _by_schedule(measure: str, columns: dict[str, dict[str, str]], path: str) -> str:
-    """The expression reading `measure` from the column its row's schedule prints it in."""
-    branches = [f"WHEN {_quote(s)} THEN j.{path}.{columns[s][measure]}" for s in SCHEDULES if measure in columns[s]]
-    if not branches:
+    """The expression reading `measure` from the column its row's schedule prints it in. The three
+    schedules' column names never coincide and a row holds only its own schedule's, so the first
+    present is that one (a coalesce costs a third less than a CASE on the schedule)."""
+    read = [f"j.{path}.{columns[s][measure]}" for s in SCHEDULES if measure in columns[s]]
+    if not read:
         return "NULL"
-    return "CASE j.schedule " + " ".join(branches) + " END"
+    return read[0] if len(read) == 1 else f"coalesce({', '.join(read)})"
+
 
 
 def table_statement() -> str:
@@ -259,8 +262,9 @@ def roll_forward_macro() -> str:
 def _known() -> list[str]:
     """The filing of each plan-year latest known on k: an amended filing is later knowledge."""
     return [
-        "CREATE OR REPLACE MACRO form5500_known(k) AS TABLE SELECT * FROM form5500 WHERE known_at <= k "
-        "QUALIFY row_number() OVER (PARTITION BY plan_id, as_of ORDER BY known_at DESC, notification_id DESC) = 1",
+        # picked on three narrow columns, then the wide rows fetched: a window over every column would sort them all
+        "CREATE OR REPLACE MACRO form5500_known(k) AS TABLE SELECT * FROM form5500 WHERE notification_id IN ("
+        "SELECT arg_max(notification_id, recency(known_at, notification_id)) FROM form5500 WHERE known_at <= k GROUP BY plan_id, as_of)",
         "CREATE OR REPLACE VIEW form5500_latest AS SELECT * FROM form5500_known(DATE '9999-12-31')",
     ]
 

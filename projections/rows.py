@@ -97,6 +97,11 @@ class EventColumns:
         return len(self.columns["notification_id"])
 
     @property
+    def has_statements(self) -> bool:
+        """Whether the page holds a statement's line (a page of Form 5500 filings holds none to sum)."""
+        return bool({"net_assets", "changes"} & set(self.columns["section"]))
+
+    @property
     def held(self) -> int | None:
         """The notification id of a PlanIdentified still waiting for its filing."""
         return self._waiting[0] if self._waiting else None

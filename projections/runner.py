@@ -277,7 +277,8 @@ class Projections:
             if len(columns):
                 self.connection.register("page_rows", columns.table())
                 self.connection.execute("INSERT INTO events SELECT *, item_of(type, kind, investment) FROM page_rows")
-                self._sum_statements()
+                if columns.has_statements:
+                    self._sum_statements()
                 self.connection.unregister("page_rows")
             if len(raw):
                 added += self._shred_form5500(raw, page[0].id, last)

@@ -12,7 +12,7 @@ import pytest
 from ledger import events as ev
 from ledger.application import Ledger
 from ledger.batch import PlanRef
-from ledger.form5500 import MEASURES
+from ledger.form5500 import ANSWERS, LINES, MEASURES
 from projections import runner
 from projections.audit import audit
 from tests.form5500_batches import consistent_h, eleven_k, form5500
@@ -50,6 +50,12 @@ def summary(findings) -> list[tuple]:
 
 def cells(finding) -> list[tuple]:
     return [(s["document"], s["line"], s.get("column"), s.get("form_line"), s["amount"]) for s in finding.sources]
+
+
+def test_no_two_schedules_print_a_figure_in_the_same_column():
+    """The projection reads a measure from whichever of its schedules' columns a row has."""
+    names = [x.column for lines in LINES.values() for x in lines] + [c for a in ANSWERS.values() for c in a]
+    assert len(names) == len(set(names))
 
 
 def test_each_filing_is_one_row_with_a_column_per_measure(ledger, tmp_path):
