@@ -173,20 +173,12 @@ SELECT * FROM (VALUES
 ) AS t(schedule, measure, column_name, form_line, caption)"""
 
 
-def _maps() -> list[str]:
-    """Scalar macros naming the dataset column and the form line of a schedule's measure."""
-    def literal(field: str) -> str:
-        pairs = ", ".join(f"{_quote(s + ':' + x.measure)}: {_quote(getattr(x, field))}" for s, lines in LINES.items() for x in lines)
-        return "MAP {" + pairs + "}"
-
-    return [
-        f"CREATE OR REPLACE MACRO form5500_column(schedule, measure) AS {literal('column')}[schedule || ':' || measure]",
-        f"CREATE OR REPLACE MACRO form5500_form_line(schedule, measure) AS {literal('line')}[schedule || ':' || measure]",
-        # one figure of a filing as a finding's source: the file, its row, the dataset column and the form's line
-        "CREATE OR REPLACE MACRO form5500_cell(schedule, measure, document, section, line, text, amount) AS "
-        "{'document': document, 'section': section, 'line': line, 'column': form5500_column(schedule, measure), "
-        "'form_line': form5500_form_line(schedule, measure), 'text': text, 'amount': amount}",
-    ]
+def _cell_macro() -> str:
+    """One figure of a filing as a finding's source: the file, its row, the DOL column and the form's line."""
+    return (
+        "CREATE OR REPLACE MACRO form5500_cell(document, section, line, column_name, form_line, text, amount) AS "
+        "{'document': document, 'section': section, 'line': line, 'column': column_name, 'form_line': form_line, 'text': text, 'amount': amount}"
+    )
 
 
 def _signed(item: str) -> tuple[str, str]:
@@ -228,8 +220,11 @@ def _check_macro(name: str, check: str, detail: str, sums: dict[str, list[tuple[
         for s, checks in sums.items()
     )
     return f"""CREATE OR REPLACE MACRO {name}(k) AS TABLE
-    WITH failing AS (SELECT * FROM form5500_known(k) WHERE {failing}),
-    checked AS (SELECT plan_id, as_of, unnest(CASE schedule {lists} END) AS c FROM failing)
+    WITH candidates AS MATERIALIZED (  -- the sums checked over the table first: only the few failing rows are matched to the latest
+        SELECT * FROM form5500 WHERE known_at <= k AND ({failing})
+    ), failing AS (
+        SELECT * FROM candidates c WHERE NOT form5500_replaced(k, c.plan_id, c.as_of, c.known_at, c.notification_id)
+    ), checked AS (SELECT plan_id, as_of, unnest(CASE schedule {lists} END) AS c FROM failing)
     SELECT {_quote(check)} AS "check", plan_id, as_of, c.subject, c.expected, c.actual, []::BIGINT[] AS source_ids,
            {_quote(detail)} AS detail, c.sources
     FROM checked
@@ -263,8 +258,12 @@ def _known() -> list[str]:
     """The filing of each plan-year latest known on k: an amended filing is later knowledge."""
     return [
         # picked on three narrow columns, then the wide rows fetched: a window over every column would sort them all
-        "CREATE OR REPLACE MACRO form5500_known(k) AS TABLE SELECT * FROM form5500 WHERE notification_id IN ("
-        "SELECT arg_max(notification_id, recency(known_at, notification_id)) FROM form5500 WHERE known_at <= k GROUP BY plan_id, as_of)",
+        "CREATE OR REPLACE MACRO form5500_known_ids(k) AS TABLE "
+        "SELECT arg_max(notification_id, recency(known_at, notification_id)) AS notification_id FROM form5500 WHERE known_at <= k GROUP BY plan_id, as_of",
+        "CREATE OR REPLACE MACRO form5500_known(k) AS TABLE SELECT * FROM form5500 SEMI JOIN form5500_known_ids(k) USING (notification_id)",
+        # for a few rows: a filing of the same plan-year known later (by k) replaces this one
+        "CREATE OR REPLACE MACRO form5500_replaced(k, plan, year_end, known, id) AS EXISTS (SELECT 1 FROM form5500 l "
+        "WHERE l.plan_id = plan AND l.as_of = year_end AND l.known_at <= k AND recency(l.known_at, l.notification_id) > recency(known, id))",
         "CREATE OR REPLACE VIEW form5500_latest AS SELECT * FROM form5500_known(DATE '9999-12-31')",
     ]
 
@@ -281,4 +280,4 @@ JOIN form5500_lines l USING (schedule, measure)"""
 
 def statements() -> list[str]:
     """The projection's table and the SQL generated from the form's declarations, in order."""
-    return [table_statement(), *_known(), _lines_view(), _figures_view(), *_maps(), footing_macro(), roll_forward_macro()]
+    return [table_statement(), *_known(), _lines_view(), _figures_view(), _cell_macro(), footing_macro(), roll_forward_macro()]
