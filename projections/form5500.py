@@ -11,7 +11,6 @@ the table, the lines each measure is printed on, and the checks that follow the 
 from __future__ import annotations
 
 import json
-from datetime import date
 from functools import cache
 
 import pyarrow as pa
@@ -19,6 +18,7 @@ import pyarrow as pa
 from ledger import events as ev
 from ledger.form5500 import ANSWERS, LINES, MEASURES, ROLL, TOTALS
 from ledger.transcoding import _topic
+from projections.rows import PlanFilingHead
 
 TOPIC = _topic(ev.Form5500Reported)
 ANSWER_MEASURES: tuple[str, ...] = tuple(dict.fromkeys(m for answers in ANSWERS.values() for m in answers.values()))
@@ -45,9 +45,6 @@ RAW_SCHEMA = pa.schema(
     ]
 )
 
-FormHead = tuple[str | None, date | None, date | None, date | None]  # document, year end, prior year end, period start
-
-
 class RawRows:
     """A page's Form5500Reported events as stored, with their filing's head (the plan's
     FilingReported before them): loaded as one Arrow table and shredded in DuckDB."""
@@ -58,7 +55,7 @@ class RawRows:
     def __len__(self) -> int:
         return len(self.columns["notification_id"])
 
-    def add(self, notification_id: int, state: bytes, head: FormHead) -> None:
+    def add(self, notification_id: int, state: bytes, head: PlanFilingHead) -> None:
         c = self.columns
         c["notification_id"].append(notification_id)
         c["state"].append(state)
@@ -74,7 +71,7 @@ class RawRows:
 
 
 def _columns_read() -> dict[str, str]:
-    """Every dataset column any schedule's measure or answer is read from, as `from_json` types it."""
+    """Every dataset column any schedule's measure is read from, as `from_json` types it."""
     return {x.column: "DECIMAL(18,2)" for lines in LINES.values() for x in lines}
 
 
