@@ -36,6 +36,7 @@ from ledger.render import (
     QueryFormat,
     UNSURE,
     UNSURE_CAPTION,
+    EXPLAINED_CAPTION,
     write_rows,
 )
 from ledger.receipts import ReceiptError, issue, max_notification_id, receipts_path
@@ -398,16 +399,19 @@ def audit(
             unsure = [f for f in findings if f["reading"] == "unsure"]
             number_findings(firm + unsure, connection, known_at and known_at.date(), whole=plan is None and year is None)
         chains = [{"plan_id": str(p), "events": n, "chain_head": chain_head(ledger, p, n)} for p, n in positions.items()]
-    for row in (*report.balances, *findings):
+    for row in (*report.balances, *findings, *report.explained):
         row["plan"] = names.get(str(row["plan_id"]), "")
     if format is Format.json:
-        counts = {"firm": len(firm), "unsure": len(unsure)}
-        emit_json({"balances": report.balances, "findings": firm + unsure, "counts": counts, "chains": chains})
+        counts = {"firm": len(firm), "unsure": len(unsure), "explained": len(report.explained)}
+        emit_json({"balances": report.balances, "findings": firm + unsure, "explained_differences": report.explained,
+                   "counts": counts, "chains": chains})
     else:
         emit(report.balances, format, title="Balances")
         emit(firm, format, title="Findings")
         if unsure:
             emit(unsure, format, title=UNSURE, caption=UNSURE_CAPTION)
+        if report.explained:
+            emit(report.explained, format, title="Explained differences", caption=EXPLAINED_CAPTION)
         for chain in chains:
             plain(f"chain head  {chain['plan_id']}  {chain['events']} events  {chain['chain_head']}")
     err.print(f"{len(firm)} firm finding{'' if len(firm) == 1 else 's'}, {len(unsure)} unsure")

@@ -24,6 +24,7 @@ import duckdb
 PUBLIC_TABLES = (
     "plans", "filings", "events", "net_assets", "statement_lines", "statement_sums", "holdings",
     "forfeitures", "loans", "findings", "readings",
+    "form5500", "form5500_latest", "form5500_comparisons", "explained_differences",
 )
 
 EXPORT_FORMATS = {"parquet": "FORMAT parquet, COMPRESSION zstd", "csv": "FORMAT csv, HEADER true"}
@@ -90,7 +91,7 @@ def export(
         where = " WHERE plan_id IN (" + ", ".join(f"'{p}'::UUID" for p in plan_ids) + ")"
     files = []
     for table in PUBLIC_TABLES:
-        order = "notification_id" if table == "events" else "ALL"
+        order = "notification_id" if table in ("events", "form5500", "form5500_latest") else "ALL"
         select = f"SELECT {select_list(connection, table)} FROM {table}{where} ORDER BY {order}"
         path = directory / f"{table}.{fmt}"
         (rows,) = connection.execute(f"COPY ({select}) TO {quoted(path)} ({options})").fetchone()

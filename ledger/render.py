@@ -35,11 +35,13 @@ UNSURE_CAPTION = (
     "The reader was unsure how it read a statement these rest on (structure chosen among several that foot, "
     "or rows not placed): each may be the reader's mistake, not the filing's. --strict does not fail on them."
 )
+EXPLAINED_CAPTION = "Differences between an 11-K and its Form 5500 that the 11-K's reconciliation note explains (note: its line): not findings."
 
 TABLE_COLUMNS = {
     "Balances": ("plan", "year_end", "opening", "replayed", "reported", "difference", "reported_in"),
     "Findings": ("id", "plan", "check", "as_of", "subject", "expected", "actual", "difference", "source"),
     UNSURE: ("id", "plan", "check", "as_of", "subject", "expected", "actual", "difference", "source", "reading_reason"),
+    "Explained differences": ("plan", "as_of", "subject", "per_statements", "per_form_5500", "difference", "note"),
     "Replay": ("year_end", "opening", "replayed", "reported", "difference"),
     "Components": ("component", "name", "amount"),
     "Import": ("document", "status", "plans", "fiscal_year_end", "events", "reason"),
@@ -47,13 +49,14 @@ TABLE_COLUMNS = {
 }
 
 NUMERIC_COLUMNS = frozenset(
-    {"id", "amount", "events", "filings", "position", "expected", "actual", "difference", "opening", "replayed", "reported"}
+    {"id", "amount", "events", "filings", "position", "expected", "actual", "difference", "opening", "replayed", "reported",
+     "per_statements", "per_form_5500"}
 )
 
 DATE_COLUMNS = frozenset({"as_of", "year_end", "fiscal_year_end", "known_at"})  # never folded either
 
 
-MONEY_COLUMNS = frozenset({"amount", "expected", "actual", "difference", "opening", "replayed", "reported"})
+MONEY_COLUMNS = frozenset({"amount", "expected", "actual", "difference", "opening", "replayed", "reported", "per_statements", "per_form_5500"})
 
 
 @contextmanager

@@ -87,6 +87,7 @@ class Finding:
 class AuditReport:
     balances: list[dict[str, Any]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    explained: list[dict[str, Any]] = field(default_factory=list)  # differences a reconciliation note explains: not findings
 
 
 def exact(value: Any) -> Any:
@@ -111,7 +112,46 @@ def audit(
 ) -> AuditReport:
     """Every check over every plan-year (or those asked for), with the year ends' balances."""
     options = {"known_at": known_at, "plan_ids": plan_ids, "year": year}
-    return AuditReport(balances=balances(connection, **options), findings=findings(connection, **options))
+    return AuditReport(
+        balances=balances(connection, **options), findings=findings(connection, **options), explained=explained(connection, **options)
+    )
+
+
+def explained(
+    connection: duckdb.DuckDBPyConnection,
+    *,
+    known_at: date | None = None,
+    plan_ids: list[UUID] | None = None,
+    year: int | None = None,
+) -> list[dict[str, Any]]:
+    """Differences between an 11-K and its Form 5500 that the 11-K's reconciliation note explains,
+    each with the note's line, the 11-K's lines and the Form 5500's cell."""
+    wanted = Scope(plan_ids, year)
+    rows = [
+        row
+        for row in records(connection, "SELECT * FROM explained_differences_known($k) ORDER BY plan_id, as_of, subject",
+                           {"k": known_at or EVERYTHING})
+        if wanted(row["plan_id"], row["as_of"])
+    ]
+    lines = source_lines(connection, {i for row in rows for i in [row["note_id"], *row["statement_ids"]] if i is not None})
+    return [
+        {
+            "plan_id": str(row["plan_id"]),
+            "as_of": row["as_of"].isoformat(),
+            "subject": row["subject"],
+            "per_statements": exact(row["per_statements"]),
+            "per_form_5500": exact(row["per_form_5500"]),
+            "difference": exact(row["difference"]),
+            "note": f"{row['note_document']}:{row['note_line']}",
+            "note_label": row["note_label"],
+            "sources": [
+                {k: exact(v) for k, v in s.items()}
+                for s in [lines.get(row["note_id"]), *(lines.get(i) for i in row["statement_ids"]), row["form_source"]]
+                if s
+            ],
+        }
+        for row in rows
+    ]
 
 
 def balances(
@@ -256,7 +296,7 @@ def sql_finding(row: dict[str, Any], lines: dict[int, dict[str, Any]], unsure: d
         expected=row["expected"],
         actual=row["actual"],
         detail=row["detail"],
-        sources=[dict(lines[i]) for i in row["source_ids"] if i is not None],
+        sources=[dict(lines[i]) for i in row["source_ids"] if i is not None] + [dict(s) for s in row.get("sources") or ()],
         unit=unit,
         reading=reading,
         reading_reason=reason,

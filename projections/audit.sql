@@ -355,3 +355,231 @@ CREATE OR REPLACE MACRO audit_tagged_facts_known(k) AS TABLE
            'the inline XBRL fact tagging this figure states another value than the one printed (expected: printed, actual: tagged)' AS detail
     FROM figures_known(k)
     WHERE type = 'TaggedFactDiffers';
+
+-- 11. Form 5500 continuity: the beginning of a plan year repeats the end of the one before it
+--     (consecutive plan years: the next begins the day after the last ended), on the latest
+--     filing known of each.
+CREATE OR REPLACE MACRO audit_form5500_continuity_known(k) AS TABLE
+    WITH f AS MATERIALIZED (
+        SELECT notification_id, plan_id, as_of, period_start, net_assets_boy, net_assets_eoy, total_assets_boy, total_assets_eoy,
+               total_liabilities_boy, total_liabilities_eoy
+        FROM form5500_known(k)
+    ), failing AS (  -- the year before: the one ending the day before this one began
+        SELECT c.plan_id, c.as_of, c.notification_id, p.notification_id AS prior_id, unnest([
+                   {'measure': 'net_assets', 'prior': p.net_assets_eoy, 'opening': c.net_assets_boy},
+                   {'measure': 'total_assets', 'prior': p.total_assets_eoy, 'opening': c.total_assets_boy},
+                   {'measure': 'total_liabilities', 'prior': p.total_liabilities_eoy, 'opening': c.total_liabilities_boy}]) AS x
+        FROM f c JOIN f p ON p.plan_id = c.plan_id AND p.as_of = c.period_start - INTERVAL 1 DAY
+        WHERE p.net_assets_eoy <> c.net_assets_boy OR p.total_assets_eoy <> c.total_assets_boy
+           OR p.total_liabilities_eoy <> c.total_liabilities_boy
+    )
+    SELECT 'form5500_continuity' AS "check", x.plan_id, x.as_of, x.x.measure || '_boy' AS subject,
+           x.x.prior AS expected, x.x.opening AS actual, []::BIGINT[] AS source_ids,
+           'the Form 5500 opens the plan year with a different figure than the prior year''s Form 5500 closed it' AS detail,
+           [form5500_cell(p.document, p.section, p.line, pl.column_name, pl.form_line, p.text, x.x.prior),
+            form5500_cell(c.document, c.section, c.line, cl.column_name, cl.form_line, c.text, x.x.opening)] AS sources
+    FROM failing x
+    JOIN form5500 c ON c.notification_id = x.notification_id
+    JOIN form5500 p ON p.notification_id = x.prior_id
+    JOIN form5500_lines cl ON cl.schedule = c.schedule AND cl.measure = x.x.measure || '_boy'
+    JOIN form5500_lines pl ON pl.schedule = p.schedule AND pl.measure = x.x.measure || '_eoy'
+    WHERE x.x.prior <> x.x.opening;
+
+-- The 11-K's side of the comparison with the Form 5500, per plan and year end, from the 11-Ks
+-- only (a Form 5500 filing's own events are left out): net assets as the statement of net
+-- assets last reported them, the flows of the latest filing reporting the year's changes,
+-- participant loans as the statement holds them (else as the notes give them).
+CREATE OR REPLACE MACRO eleven_k_figures_known(k) AS TABLE
+    WITH figures AS (
+        SELECT * FROM figures_known(k) e
+        WHERE type IN ('NetAssetsReported', 'ContributionReceived', 'BenefitPaid', 'ReceivableReported', 'HoldingReported',
+                       'ParticipantLoansReported')
+          AND NOT EXISTS (SELECT 1 FROM form5500 f WHERE f.filing_id = e.filing_id)
+    ), reported AS (
+        SELECT plan_id, as_of,
+               arg_max(amount, recency(known_at, notification_id, section = 'net_assets')) AS net_assets,
+               arg_max(notification_id, recency(known_at, notification_id, section = 'net_assets')) AS net_assets_id
+        FROM figures WHERE type = 'NetAssetsReported'
+        GROUP BY plan_id, as_of
+    ), flow_filing AS (
+        SELECT plan_id, as_of, arg_max(filing_id, recency(known_at, notification_id)) AS filing_id
+        FROM figures WHERE type IN ('ContributionReceived', 'BenefitPaid') AND section = 'changes'
+        GROUP BY plan_id, as_of
+    ), flows AS (
+        SELECT plan_id, as_of,
+               sum(amount) FILTER (type = 'ContributionReceived') AS contributions,
+               coalesce(sum(amount) FILTER (type = 'ContributionReceived' AND kind = 'employer'), 0) AS contributions_employer,
+               coalesce(sum(amount) FILTER (type = 'ContributionReceived' AND kind = 'participant'), 0) AS contributions_participant,
+               coalesce(sum(amount) FILTER (type = 'ContributionReceived' AND kind NOT IN ('employer', 'participant')), 0) AS contributions_other,
+               list(notification_id ORDER BY line) FILTER (type = 'ContributionReceived') AS contribution_ids,
+               list(notification_id ORDER BY line) FILTER (type = 'ContributionReceived' AND kind = 'employer') AS employer_ids,
+               list(notification_id ORDER BY line) FILTER (type = 'ContributionReceived' AND kind = 'participant') AS participant_ids,
+               list(notification_id ORDER BY line) FILTER (type = 'ContributionReceived' AND kind NOT IN ('employer', 'participant')) AS other_ids,
+               sum(amount) FILTER (type = 'BenefitPaid') AS benefits,
+               list(notification_id ORDER BY line) FILTER (type = 'BenefitPaid') AS benefit_ids
+        FROM figures JOIN flow_filing USING (plan_id, as_of, filing_id)
+        WHERE section = 'changes'
+        GROUP BY plan_id, as_of
+    ), loans AS (
+        SELECT plan_id, as_of,
+               arg_max(amount, recency(known_at, notification_id)) FILTER (held) AS held,
+               arg_max(notification_id, recency(known_at, notification_id)) FILTER (held) AS held_id,
+               arg_max(amount, recency(known_at, notification_id)) FILTER (type = 'ParticipantLoansReported') AS noted,
+               arg_max(notification_id, recency(known_at, notification_id)) FILTER (type = 'ParticipantLoansReported' AND amount IS NOT NULL) AS noted_id
+        FROM (SELECT *, section = 'net_assets' AND (item = 'receivable:participant_loans'
+                        OR type = 'HoldingReported' AND (label ILIKE '%loan%' OR investment ILIKE '%loan%')) AS held
+              FROM figures WHERE type IN ('ReceivableReported', 'HoldingReported', 'ParticipantLoansReported'))
+        WHERE held OR type = 'ParticipantLoansReported'
+        GROUP BY plan_id, as_of
+    ), year_ends AS (
+        SELECT plan_id, as_of FROM reported UNION SELECT plan_id, as_of FROM flows UNION SELECT plan_id, as_of FROM loans
+    )
+    SELECT y.plan_id, y.as_of, r.net_assets, r.net_assets_id, fl.* EXCLUDE (plan_id, as_of),
+           coalesce(l.held, l.noted) AS participant_loans, CASE WHEN l.held IS NOT NULL THEN l.held_id ELSE l.noted_id END AS loans_id
+    FROM year_ends y
+    LEFT JOIN reported r USING (plan_id, as_of)
+    LEFT JOIN flows fl USING (plan_id, as_of)
+    LEFT JOIN loans l USING (plan_id, as_of);
+
+-- The 11-K's reconciliation notes to Form 5500: the latest note per plan, year end and measure,
+-- its figure per the statements (or the Form 5500's less the reconciling items) and per the Form 5500.
+CREATE OR REPLACE MACRO reconciliations_known(k) AS TABLE
+    SELECT plan_id, as_of, attributes ->> 'measure' AS measure,
+           arg_max(coalesce(TRY_CAST(attributes ->> 'per_statements' AS DECIMAL(18, 2)),
+                            TRY_CAST(attributes ->> 'per_form_5500' AS DECIMAL(18, 2))
+                            - coalesce(list_sum(list_transform(CAST(attributes -> 'items' AS JSON[]),
+                                                               lambda i: TRY_CAST(i ->> 'amount' AS DECIMAL(18, 2)))), 0)),
+                   recency(known_at, notification_id)) AS per_statements,
+           arg_max(TRY_CAST(attributes ->> 'per_form_5500' AS DECIMAL(18, 2)), recency(known_at, notification_id)) AS per_form_5500,
+           arg_max(notification_id, recency(known_at, notification_id)) AS note_id,
+           arg_max(document, recency(known_at, notification_id)) AS note_document,
+           arg_max(line, recency(known_at, notification_id)) AS note_line,
+           arg_max(label, recency(known_at, notification_id)) AS note_label
+    FROM figures_known(k)
+    WHERE type = 'Form5500ReconciliationReported'
+    GROUP BY ALL;
+
+-- Each plan-year with both an 11-K and a Form 5500: the figures both print, side by side, and
+-- whether they agree, differ with a reconciliation note explaining it, or differ unexplained.
+-- `accepted`: the Form 5500 figures that agree with the 11-K's (benefits: 2e alone, or with the
+-- deemed and corrective distributions the 5500 reports apart in 2f and 2g). Contributions by
+-- source are compared where the totals agree: a difference of the total is the finding.
+CREATE OR REPLACE MACRO form5500_comparisons_known(k) AS TABLE
+    WITH eleven_k AS MATERIALIZED (
+        SELECT * FROM eleven_k_figures_known(k)
+    ), f AS (  -- the latest Form 5500 of the plan-years an 11-K covers, found from the (few) 11-Ks
+        SELECT f.* FROM form5500 f SEMI JOIN eleven_k USING (plan_id, as_of)
+        WHERE f.known_at <= k AND NOT form5500_replaced(k, f.plan_id, f.as_of, f.known_at, f.notification_id)
+    ), pairs AS (
+        SELECT f.plan_id, f.as_of, f.schedule, f.document, f.section, f.line, f.text, unnest([
+            {'subject': 'net_assets', 'measure': 'net_assets', 'statements': x.net_assets, 'ids': [x.net_assets_id],
+             'form': f.net_assets_eoy, 'form_measure': 'net_assets_eoy', 'accepted': [f.net_assets_eoy]},
+            {'subject': 'contributions', 'measure': 'contributions', 'statements': x.contributions, 'ids': x.contribution_ids,
+             'form': coalesce(f.total_contributions, f.employer_contributions + f.participant_contributions
+                              + coalesce(f.other_contributions, 0) + coalesce(f.noncash_contributions, 0)),
+             'form_measure': CASE WHEN f.total_contributions IS NOT NULL THEN 'total_contributions' ELSE 'employer_contributions' END,
+             'accepted': []},
+            {'subject': 'contributions:employer', 'measure': NULL, 'statements': x.contributions_employer, 'ids': x.employer_ids,
+             'form': f.employer_contributions, 'form_measure': 'employer_contributions', 'accepted': []},
+            {'subject': 'contributions:participant', 'measure': NULL, 'statements': x.contributions_participant, 'ids': x.participant_ids,
+             'form': f.participant_contributions, 'form_measure': 'participant_contributions', 'accepted': []},
+            {'subject': 'contributions:other', 'measure': NULL, 'statements': x.contributions_other, 'ids': x.other_ids,
+             'form': coalesce(f.other_contributions, 0) + coalesce(f.noncash_contributions, 0), 'form_measure': 'other_contributions',
+             'accepted': []},
+            {'subject': 'benefits', 'measure': 'benefits', 'statements': x.benefits, 'ids': x.benefit_ids,
+             'form': f.benefits_paid, 'form_measure': 'benefits_paid',
+             'accepted': [f.benefits_paid + coalesce(f.deemed_distributions, 0),
+                          f.benefits_paid + coalesce(f.corrective_distributions, 0),
+                          f.benefits_paid + coalesce(f.deemed_distributions, 0) + coalesce(f.corrective_distributions, 0),
+                          f.benefits_paid + coalesce(f.corrective_and_deemed_distributions, 0)]},
+            {'subject': 'participant_loans', 'measure': 'participant_loans', 'statements': x.participant_loans, 'ids': [x.loans_id],
+             'form': f.participant_loans_eoy, 'form_measure': 'participant_loans_eoy', 'accepted': []}
+        ]) AS c,
+        x.contributions IS NOT DISTINCT FROM coalesce(f.total_contributions, f.employer_contributions + f.participant_contributions
+                              + coalesce(f.other_contributions, 0) + coalesce(f.noncash_contributions, 0)) AS totals_agree
+        FROM f JOIN eleven_k x USING (plan_id, as_of)
+    ), compared AS (
+        SELECT p.plan_id, p.as_of, c.subject, c.measure, c.statements, c.form, list_concat([c.form], c.accepted) AS accepted,
+               c.ids, p.schedule, c.form_measure,
+               form5500_cell(p.document, p.section, p.line, l.column_name, l.form_line, p.text, c.form) AS form_source,
+               r.per_statements, r.per_form_5500, r.note_id, r.note_document, r.note_line, r.note_label
+        FROM pairs p
+        LEFT JOIN form5500_lines l ON l.schedule = p.schedule AND l.measure = c.form_measure
+        LEFT JOIN reconciliations_known(k) r ON r.plan_id = p.plan_id AND r.as_of = p.as_of AND r.measure = c.measure
+        WHERE c.statements IS NOT NULL AND c.form IS NOT NULL
+          AND (c.subject NOT LIKE 'contributions:%' OR p.totals_agree)
+    )
+    SELECT *,
+           CASE WHEN list_contains(accepted, statements) THEN 'agree'
+                WHEN per_statements = statements AND list_contains(accepted, per_form_5500) THEN 'explained'
+                ELSE 'unexplained' END AS outcome,
+           note_id IS NOT NULL AND NOT list_contains(accepted, per_form_5500) AS note_disagrees
+    FROM compared;
+
+-- 12. The 11-K against its Form 5500: a difference no reconciliation note explains, and a note
+--     whose Form 5500 figure is not the one the Form 5500 prints.
+CREATE OR REPLACE MACRO audit_form5500_vs_11k_known(k) AS TABLE
+    WITH found AS (
+        SELECT plan_id, as_of, form_source, unnest(list_filter([
+            CASE WHEN outcome = 'unexplained' THEN
+                {'subject': subject, 'expected': statements, 'actual': form, 'source_ids': list_filter(ids, lambda x: x IS NOT NULL),
+                 'detail': 'the Form 5500 prints a different figure than the 11-K''s statements, and no reconciliation note explains the difference'}
+            END,
+            CASE WHEN note_disagrees THEN
+                {'subject': 'reconciliation:' || subject, 'expected': per_form_5500, 'actual': form, 'source_ids': [note_id],
+                 'detail': 'the 11-K''s reconciliation note gives a Form 5500 figure the Form 5500 does not print'}
+            END], lambda x: x IS NOT NULL)) AS x
+        FROM form5500_comparisons_known(k)
+        WHERE outcome = 'unexplained' OR note_disagrees
+    )
+    SELECT 'form5500_vs_11k' AS "check", plan_id, as_of, x.subject, x.expected, x.actual, x.source_ids, x.detail,
+           [form_source] AS sources
+    FROM found;
+
+-- Differences between the 11-K and its Form 5500 that the 11-K's reconciliation note explains:
+-- not findings, listed with the note's line.
+CREATE OR REPLACE MACRO explained_differences_known(k) AS TABLE
+    SELECT plan_id, as_of, subject, statements AS per_statements, form AS per_form_5500, form - statements AS difference,
+           note_document, note_line, note_label, form_source, note_id, ids AS statement_ids
+    FROM form5500_comparisons_known(k)
+    WHERE outcome = 'explained';
+
+CREATE OR REPLACE VIEW explained_differences AS
+    SELECT * EXCLUDE (note_id, statement_ids) FROM explained_differences_known(DATE '9999-12-31');
+
+-- 13. Late participant contributions: Form 5500 line 4a (answer and amount) against the deemed
+--     loans and nonexempt transactions the plan's 11-Ks report in that plan year.
+CREATE OR REPLACE MACRO audit_late_contributions_known(k) AS TABLE
+    WITH reported AS (
+        SELECT e.* FROM figures_known(k) e
+        WHERE e.type IN ('DeemedLoanMade', 'NonexemptTransactionReported')
+          AND NOT EXISTS (SELECT 1 FROM form5500 x WHERE x.filing_id = e.filing_id)
+    ), loans AS (  -- a deemed loan is counted once, however many 11-Ks list it
+        SELECT plan_id, kind, type, arg_max(as_of, recency(known_at, notification_id)) AS as_of,
+               arg_max(amount, recency(known_at, notification_id)) AS amount,
+               arg_max(notification_id, recency(known_at, notification_id)) AS notification_id
+        FROM reported
+        GROUP BY plan_id, CASE WHEN type = 'DeemedLoanMade' THEN kind ELSE CAST(notification_id AS VARCHAR) END, kind, type
+    ), f AS (  -- the latest Form 5500s of the (few) plans whose 11-Ks report late deposits
+        SELECT f.* FROM form5500 f SEMI JOIN loans USING (plan_id)
+        WHERE f.known_at <= k AND (f.late_contributions IS NOT NULL OR f.late_contributions_answer IS NOT NULL)
+          AND NOT form5500_replaced(k, f.plan_id, f.as_of, f.known_at, f.notification_id)
+    ), late AS (
+        SELECT f.plan_id, f.as_of, sum(l.amount) AS amount, list(l.notification_id ORDER BY l.as_of) AS ids
+        FROM f JOIN loans l ON l.plan_id = f.plan_id
+             AND l.as_of BETWEEN coalesce(f.period_start, f.as_of - INTERVAL 1 YEAR + INTERVAL 1 DAY) AND f.as_of
+        GROUP BY f.plan_id, f.as_of
+    )
+    SELECT 'late_contributions' AS "check", f.plan_id, f.as_of, 'late_contributions' AS subject,
+           late.amount AS expected, coalesce(f.late_contributions, 0) AS actual, late.ids AS source_ids,
+           CASE WHEN f.late_contributions_answer = false
+                THEN 'Form 5500 line 4a answers no, yet the 11-K reports participant contributions remitted late'
+                ELSE 'Form 5500 line 4a reports a different amount of late participant contributions than the 11-K' END AS detail,
+           [form5500_cell(f.document, f.section, f.line, l.column_name, l.form_line, f.text, f.late_contributions)] AS sources
+    FROM f JOIN late USING (plan_id, as_of)
+    JOIN form5500_lines l ON l.schedule = f.schedule AND l.measure = 'late_contributions' 
+    WHERE f.late_contributions_answer = false AND coalesce(f.late_contributions, 0) = 0
+       OR f.late_contributions IS NOT NULL AND late.amount IS NOT NULL AND f.late_contributions <> late.amount;
+
+CREATE OR REPLACE VIEW form5500_comparisons AS
+    SELECT * EXCLUDE (ids, note_id) FROM form5500_comparisons_known(DATE '9999-12-31');

@@ -36,6 +36,12 @@ CHECKS: tuple[Check, ...] = (
     Check("deemed_loan_interest", "deemed_loan_findings", tolerance="any interest convention the dates allow"),
     Check("appreciation_split", "audit_appreciation_split_known"),
     Check("xbrl_tag", "audit_tagged_facts_known"),
+    Check("form5500_footing", "audit_form5500_footing_known"),
+    Check("form5500_roll_forward", "audit_form5500_roll_forward_known"),
+    Check("form5500_continuity", "audit_form5500_continuity_known"),
+    Check("form5500_vs_11k", "audit_form5500_vs_11k_known",
+          tolerance="exact; benefits agree with or without the deemed and corrective distributions the 5500 reports apart"),
+    Check("late_contributions", "audit_late_contributions_known"),
 )
 
 ORDER = {check.name: i for i, check in enumerate(CHECKS)}

@@ -114,6 +114,7 @@ def layout(cls: type) -> tuple[str | None, str | None, tuple[str, ...]]:
 
 
 FilingHead = tuple[str | None, date | None, date | None]  # document, year end, prior year end
+PlanFilingHead = tuple[str | None, date | None, date | None, date | None]  # a FilingHead and its period start
 FilingLookup = Callable[[str, str], FilingHead | None]  # (plan_id, filing_id) -> head, from rows loaded before
 
 
@@ -129,6 +130,7 @@ class EventColumns:
     def __init__(self, earlier: FilingLookup) -> None:
         self.columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
         self.heads: dict[tuple[str, str], FilingHead] = {}  # (plan_id, filing_id) -> head, this page's
+        self.plan_heads: dict[str, PlanFilingHead] = {}  # plan_id -> its last filing's head and period start, this page's
         self._encode = msgspec.json.Encoder(decimal_format="string").encode
         self._ids: dict[int, str] = {}  # a page holds few plans and filings: format each id once
         self._earlier = earlier
@@ -136,6 +138,11 @@ class EventColumns:
 
     def __len__(self) -> int:
         return len(self.columns["notification_id"])
+
+    @property
+    def has_statements(self) -> bool:
+        """Whether the page holds a statement's line (a page of Form 5500 filings holds none to sum)."""
+        return bool({"net_assets", "changes"} & set(self.columns["section"]))
 
     @property
     def held(self) -> int | None:
@@ -151,6 +158,7 @@ class EventColumns:
             return
         if type(event) is ev.FilingReported:
             self.heads[key] = (event.document, event.as_of, event.prior_year_end)
+            self.plan_heads[key[0]] = (event.document, event.as_of, event.prior_year_end, event.period_start)
         head = self._head(key)
         if self._waiting:
             self._row(*self._waiting, head)
@@ -203,6 +211,9 @@ class EventColumns:
         c["text"].append(provenance.text)
         c["column_label"].append(provenance.column)
         c["unit"].append(provenance.unit)
+
+    def plan_id(self, uuid: UUID) -> str:
+        return self._id(uuid)
 
     def _id(self, uuid: UUID) -> str:
         text = self._ids.get(uuid.int)

@@ -23,14 +23,15 @@ import duckdb
 from eventsourcing.persistence import Tracking
 
 from ledger.application import Ledger
-from projections.rows import PLAN_EVENT_TYPES, EventColumns, FilingHead
+from projections import form5500
+from projections.rows import PLAN_EVENT_TYPES, EventColumns, FilingHead, PlanFilingHead
 from projections.tracking import DuckDBTrackingRecorder
 
 FILE_NAME = "projections.duckdb"
 PAGE_SIZE = 10_000
 EVENTS = "events"
 FINDINGS = "findings"
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 
 
 def projections_path(home: Path) -> Path:
@@ -38,9 +39,12 @@ def projections_path(home: Path) -> Path:
 
 
 def schema_statements() -> list[str]:
-    text = "".join((files("projections") / name).read_text() for name in ("schema.sql", "audit.sql"))
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    """schema.sql, then the Form 5500 projection's statements (generated from ledger.form5500), then audit.sql."""
+    def read(name: str) -> list[str]:
+        lines = [line for line in (files("projections") / name).read_text().splitlines() if not line.lstrip().startswith("--")]
+        return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+    return [*read("schema.sql"), *form5500.statements(), *read("audit.sql")]
 
 
 @contextmanager
@@ -199,6 +203,7 @@ class Projections:
                 )
         self.tracking = DuckDBTrackingRecorder(self.connection)
         self._last_heads: dict[tuple[str, str], FilingHead] = {}  # the previous page's filings
+        self._last_plan_heads: dict[str, PlanFilingHead] = {}  # the previous page's last filing of each plan
 
     def close(self) -> None:
         self.connection.close()
@@ -243,25 +248,64 @@ class Projections:
     def _apply(self, ledger: Ledger, page, at_end: bool) -> tuple[int, list]:
         """Load a page's plan events; return how many, and the notifications held back."""
         columns = EventColumns(self._filing_head)
+        raw = form5500.RawRows()
+        mapper = ledger.mapper
         for notification in page:
-            event = ledger.mapper.to_domain_event(notification)
+            if notification.topic == form5500.TOPIC:  # shredded by DuckDB, never decoded here
+                state = notification.state
+                if mapper.cipher:
+                    state = mapper.cipher.decrypt(state)
+                if mapper.compressor:
+                    state = mapper.compressor.decompress(state)
+                raw.add(notification.id, state, self._plan_head(columns, columns.plan_id(notification.originator_id)))
+                continue
+            event = mapper.to_domain_event(notification)
             if type(event) in PLAN_EVENT_TYPES:
                 columns.add(notification.id, event)
         if at_end:
             columns.flush()
         self._last_heads = columns.heads
+        self._last_plan_heads = columns.plan_heads
         held = [n for n in page if n.id >= columns.held] if columns.held else []
         last = columns.held - 1 if columns.held else page[-1].id
         if last < page[0].id:
             return 0, held
+        added = len(columns)
         with transaction(self.connection):
             if len(columns):
                 self.connection.register("page_rows", columns.table())
                 self.connection.execute("INSERT INTO events SELECT *, item_of(type, kind, investment) FROM page_rows")
-                self._sum_statements()
+                if columns.has_statements:
+                    self._sum_statements()
                 self.connection.unregister("page_rows")
+            if len(raw):
+                added += self._shred_form5500(raw, page[0].id, last)
             self.tracking.insert_tracking(Tracking(EVENTS, last))
-        return len(columns), held
+        return added, held
+
+    def _shred_form5500(self, raw: form5500.RawRows, first: int, last: int) -> int:
+        """Load a page's Form5500Reported rows into `form5500` (and their slim rows into `events`)."""
+        self.connection.register("form5500_page", raw.table())
+        try:
+            (added,) = self.connection.execute(form5500.insert_statement(), {"last": last}).fetchone()
+            self.connection.execute(form5500.EVENTS_STATEMENT + " WHERE f.notification_id BETWEEN $first AND $last",
+                                    {"first": first, "last": last})
+        finally:
+            self.connection.unregister("form5500_page")
+        return added
+
+    def _plan_head(self, columns: EventColumns, plan_id: str) -> PlanFilingHead:
+        """The filing a plan's Form5500Reported belongs to: the plan's FilingReported before it,
+        on this page, the previous one, or (after a run resumes) in the stored rows."""
+        head = columns.plan_heads.get(plan_id) or self._last_plan_heads.get(plan_id)
+        if head is None:
+            head = self.connection.execute(
+                "SELECT document, as_of, filing_prior_year_end, period_start FROM events "
+                "WHERE type = 'FilingReported' AND plan_id = $plan ORDER BY notification_id DESC LIMIT 1",
+                {"plan": plan_id},
+            ).fetchone() or (None, None, None, None)
+            columns.plan_heads[plan_id] = head
+        return head
 
     def _sum_statements(self) -> None:
         """Sum afresh each filing this page added lines to, from its first summed line on: a

@@ -118,6 +118,7 @@ CREATE OR REPLACE MACRO item_of(type, kind, investment) AS
         WHEN 'StatementRead' THEN NULL  -- how a column was read: no figure
         WHEN 'TaggedFactDiffers' THEN NULL  -- a tag's other value: a finding, not a figure
         WHEN 'SubmissionReported' THEN NULL
+        WHEN 'Form5500ReconciliationReported' THEN NULL  -- a note's reconciliation: the audit reads it apart
         ELSE type || coalesce(':' || kind, '')
     END;
 

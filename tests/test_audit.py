@@ -181,7 +181,10 @@ def test_every_declared_check_is_computed_somewhere_and_ordered():
     from projections import audit as audit_module
     from projections.checks import CHECKS, FUNCTIONS, SQL_MACROS
 
-    sql = (pathlib.Path(audit_module.__file__).parent / "audit.sql").read_text()
+    from projections import form5500
+
+    # audit.sql, and the Form 5500 sums' macros generated from ledger.form5500
+    sql = (pathlib.Path(audit_module.__file__).parent / "audit.sql").read_text() + "\n".join(form5500.statements())
     assert all(f"MACRO {macro}(k)" in sql for macro in SQL_MACROS)
     assert set(FUNCTIONS) == set(audit_module.JUDGED)
     assert [c.name for c in CHECKS][:3] == ["footing", "statements_agree", "roll_forward"]

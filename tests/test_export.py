@@ -68,7 +68,8 @@ def test_parquet_export_lists_every_public_table_with_rows_and_digests(parquet, 
     for f in manifest["files"]:
         path = target / f["file"]
         assert f["sha256"] == sha256(path)
-        assert f["rows"] == counts[f["table"]] > 0
+        assert f["rows"] == counts[f["table"]]
+        assert f["rows"] > 0 or f["table"].startswith(("form5500", "explained")), f["table"]  # the samples are 11-Ks only
         assert reader.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0] == f["rows"]
         described = reader.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()
         assert [{"name": n, "type": t} for n, t, *_ in described] == f["columns"]
