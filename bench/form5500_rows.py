@@ -71,6 +71,20 @@ def _amount_positions(year: int, dataset: str, schedule: str) -> dict[str, int]:
     return {m: positions[line.column][0] for m, line in BY_MEASURE[schedule].items() if line.column in positions}
 
 
+@cache
+def _widest(year: int, dataset: str) -> tuple[int, int]:
+    """The latest layout that begins with this one (its columns added at the end), and this one's
+    width: a plan's constant cells are rendered once for both."""
+    own = _layout(year, dataset)
+    return next(y for y in reversed(LAYOUT_YEARS) if _layout(y, dataset)[:len(own)] == own), len(own)
+
+
+def cells_of(plan: Plan, year: int, dataset: str) -> list[str]:
+    """A new row of the dataset holding what the plan prints every year."""
+    widest, width = _widest(year, dataset)
+    return list(constant_cells(plan, widest, dataset)[:width])
+
+
 def file_name(dataset: str, form_year: int) -> str:
     return f"{dataset}_{form_year}_latest.csv"
 
@@ -232,17 +246,18 @@ def lines(filing: Filing5500) -> list[tuple[str, str]]:
     year = layout_year(filing.form_year)
     out = []
     if schedule != "SF":
-        cells = fill(list(constant_cells(plan, year, "F_5500")), year, "F_5500", filing_part(filing, ""))
+        cells = fill(cells_of(plan, year, "F_5500"), year, "F_5500", filing_part(filing, ""))
         out.append(("F_5500", ",".join(cells) + "\n"))
     dataset = SCHEDULE_DATASET[schedule]
-    cells = fill(list(constant_cells(plan, year, dataset)), year, dataset, schedule_part(filing))
+    cells = fill(cells_of(plan, year, dataset), year, dataset, schedule_part(filing))
     if schedule == "SF":
         fill(cells, year, dataset, filing_part(filing, "SF_"))
-    at = _amount_positions(year, dataset, schedule)
+    at = _amount_positions(year, dataset, schedule).get
+    text = str if plan.unit == 1 else (lambda units: str(filing.money(units)))
     for measure, units in filing.amounts.items():
-        i = at.get(measure)
+        i = at(measure)
         if i is not None:
-            cells[i] = str(units) if plan.unit == 1 else str(filing.money(units))
+            cells[i] = text(units)
     out.append((dataset, ",".join(cells) + "\n"))
     for order, (party, relation, terms, cost, value) in enumerate(filing.nonexempt, 1):
         row = {"ACK_ID": filing.ack_id, "ROW_ORDER": str(order), "NON_EXEMPT_PARTY_NAME": party, "NON_EXEMPT_RELATION_TEXT": relation,

@@ -141,7 +141,7 @@ def _parts(truth: Filing, layout: Layout, variant: str) -> Parts:
         style.prose(lay_.auditors_report(plan.name, filed.auditor, end, start, signed - timedelta(days=7))),
         *style.statement(doc, "net_assets", na_rows),
         *style.statement(doc, "changes", changes_rows),
-        style.prose(lay_.notes(layout, plan.name, section["notes"], end, start)),
+        style.prose(lay_.notes(layout, plan.name, section["notes"], end, start)) + style.reconciliations(events, end),
         style.schedule(plan, section["schedule_h_4i"], end),
     ]
     cover = [style.prose(lay_.cover(plan.name, plan.sponsor, plan.ein, plan.plan_number, end)),
@@ -279,9 +279,21 @@ class _Style:
         name = doc.name.upper() if lay.case == "upper" else doc.name
         return self._centred([escape(t) for t in (name, title, when, *unit)]) + "\n"
 
+    def reconciliations(self, events: list[ev.PlanEvent], end: date) -> str:
+        """The note reconciling the statements to the Form 5500: its heading, then each
+        reconciliation's sentence and table."""
+        found = lay_.reconciliations_of(events)
+        if not found:
+            return ""
+        out = ["", self.prose(lay_.RECONCILIATION_HEADING)]
+        for block in lay_.reconciliation_blocks(self.layout, found, end):
+            table = _Table(self, "notes", block.rows, block.headings, list(block.dates))
+            out += [self.prose(block.intro), table.html(0, len(block.rows))]
+        return "\n".join(out)
+
     def schedule(self, plan, holdings: list[ev.HoldingReported], end: date) -> str:
         cost = self.layout.schedule_cost
-        top = self._centred([escape(plan.name), f"EIN: {plan.ein} Plan Number: {plan.plan_number}",
+        top = self._centred([escape(plan.name), *lay_.plan_numbers(plan.ein, plan.plan_number, "EIN: {}", "Plan Number: {}", " "),
                              "Schedule H, Line 4i - Schedule of Assets (Held at End of Year)", long_date(end)])
         head = ["(a)", "(b) Identity of issuer, borrower, lessor or similar party", ("(c) Description of investment, including "
                 "maturity date, rate of interest, par or maturity value"), *(["(d) Cost"] if cost else []), "(e) Current value"]

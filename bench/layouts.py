@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bench.render import centred, cover, long_date
+from bench.render import centred, cover, long_date, plan_numbers
 from bench.synth import LOANS, Filing
 from ledger import events as ev
 
@@ -240,7 +240,7 @@ def render(truth: Filing, layout: Layout) -> str:
         auditors_report(plan.name, filed.auditor, end, start, signed - timedelta(days=7)),
         *doc.statement("net_assets", net_assets_rows(layout, section["net_assets"], doc.years, truth.scale)),
         *doc.statement("changes", changes_rows(layout, section["changes"], end, truth.scale)),
-        notes(layout, plan.name, section["notes"], end, start),
+        notes(layout, plan.name, section["notes"], end, start) + reconciliation_text(layout, reconciliations_of(events), end),
         schedule_h(layout, plan, section["schedule_h_4i"], end),
         signatures(plan.name, signed),
     ]
@@ -551,6 +551,130 @@ def notes(lay: Layout, name: str, events: list[ev.PlanEvent], end: date, start: 
     ]) + "\n"
 
 
+# -- The note reconciling the statements to the Form 5500 ---------------------------------
+
+RECONCILED = {
+    "net_assets": "net assets available for benefits",
+    "benefits": "benefits paid to participants",
+    "contributions": "contributions",
+    "net_income": "net increase in net assets available for benefits",
+    "participant_loans": "participant loans",
+    "other": "amounts",
+}
+PER_STATEMENTS = ("per the financial statements", "per financial statements", "as reported in the financial statements")
+PER_FORM = ("per the Form 5500", "per Form 5500", "as reported on the Form 5500")
+RECONCILIATION_HEADING = "3.  Reconciliation of Financial Statements to Form 5500"
+PREFIXES = ("none", "inline", "words", "headings")  # headings: 'Less:' on a line of its own over the items it deducts
+
+
+@dataclass(frozen=True)
+class NoteHabits:
+    """How a typist words and lays out the reconciliation note, drawn from the layout and the
+    year (not from `Layout`, so the statements' layouts drawn from a seed stay the same)."""
+
+    wording: int
+    prefixes: str
+    two_columns: bool
+
+    @classmethod
+    def of(cls, layout: Layout, end: date) -> NoteHabits:
+        rng = random.Random(f"reconciliation/{layout.describe()}/{end}")
+        return cls(rng.randrange(3), rng.choice(PREFIXES), rng.random() < 0.6)
+
+
+def reconciliations_of(events: list[ev.PlanEvent]) -> list[ev.Form5500ReconciliationReported]:
+    return [e for e in events if isinstance(e, ev.Form5500ReconciliationReported)]
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """One printed reconciliation: the sentence introducing it and its table."""
+
+    intro: str
+    rows: list[Row]
+    headings: list[list[str]]
+    dates: list[date]
+
+
+def reconciliation_blocks(lay: Layout, events: list[ev.Form5500ReconciliationReported], end: date) -> list[Reconciliation]:
+    """Each measure's reconciliations, both year ends side by side where the typist prints two
+    columns, else one table per year; newest first."""
+    habits = NoteHabits.of(lay, end)
+    groups: dict[str, list[ev.Form5500ReconciliationReported]] = {}
+    for e in sorted(events, key=lambda e: e.as_of, reverse=True):
+        groups.setdefault(e.measure, []).append(e)
+    blocks = []
+    for measure, group in groups.items():
+        chunks = [group] if habits.two_columns and len(group) == 2 else [[e] for e in group]
+        blocks += [reconciliation_block(lay, habits, measure, chunk) for chunk in chunks]
+    return blocks
+
+
+def reconciliation_block(lay: Layout, habits: NoteHabits, measure: str, columns: list[ev.Form5500ReconciliationReported]) -> Reconciliation:
+    what = RECONCILED[measure]
+    flow = columns[0].period_start is not None
+    dates = [e.as_of for e in columns]
+    if flow:
+        when = f"for the year{'s' if len(dates) > 1 else ''} ended {long_date(dates[0])}" + (f" and {dates[1].year}" if len(dates) > 1 else "")
+    else:
+        when = f"at {long_date(dates[0])}" + (f" and {dates[1].year}" if len(dates) > 1 else "")
+    intro = [
+        f"The following is a reconciliation of {what} per the financial statements to the Form 5500 {when}:",
+        f"The following reconciles {what} per the financial statements to the Form 5500 {when}:",
+        f"{what[:1].upper()}{what[1:]} {PER_STATEMENTS[2]} differ from the amounts reported on the Form 5500 {when} as follows:",
+    ][habits.wording]
+    rows = [Row(f"{what[:1].upper()}{what[1:]} {PER_STATEMENTS[habits.wording]}", tuple(int(statements_figure(e)) for e in columns))]
+    labels = merged([[i.label for i in e.items] for e in columns])
+    amounts = [{i.label: int(i.amount) for i in e.items} for e in columns]
+    signs = {label: {(a[label] > 0) - (a[label] < 0) for a in amounts if a.get(label)} for label in labels}
+    prefixes = habits.prefixes if all(len(s) <= 1 for s in signs.values()) else "none"
+    heading = 0
+    for label in labels:
+        sign = next(iter(signs[label]), 1)
+        values = [a.get(label, 0) for a in amounts]
+        if prefixes == "headings" and sign != heading:
+            rows.append(Row("Add:" if sign > 0 else "Less:", kind="heading"))
+            heading = sign
+        if prefixes == "none":
+            rows.append(Row(label, tuple(values), level=1, keep_case=True))
+            continue
+        word = "Add: " if sign > 0 else "Less: "
+        caption = label if prefixes == "headings" else word + label
+        printed = tuple(abs(v) for v in values) if prefixes in ("words", "headings") else tuple(values)
+        rows.append(Row(caption, printed, level=1 + (prefixes == "headings"), keep_case=True))
+    caption = columns[0].label or f"{what[:1].upper()}{what[1:]} {PER_FORM[habits.wording]}"
+    rows.append(Row(caption, tuple(int(e.per_form_5500) for e in columns), kind="total", keep_case=bool(columns[0].label)))
+    headings = [[str(d.year) for d in dates]] if len(dates) > 1 or habits.wording == 0 else []
+    return Reconciliation(intro, rows, headings, dates)
+
+
+def statements_figure(e: ev.Form5500ReconciliationReported) -> Decimal:
+    """The figure per the statements, which a truth event may leave to its items to say."""
+    return e.per_statements if e.per_statements is not None else e.per_form_5500 - sum((i.amount for i in e.items), Decimal(0))
+
+
+def merged(orders: list[list[str]]) -> list[str]:
+    """The labels of every column in an order each column's own order keeps: a label one
+    column lacks goes after the label it follows where it is printed."""
+    out: list[str] = []
+    for order in orders:
+        for n, label in enumerate(order):
+            if label not in out:
+                out.insert(out.index(order[n - 1]) + 1 if n else 0, label)
+    return out
+
+
+def reconciliation_text(lay: Layout, events: list[ev.Form5500ReconciliationReported], end: date) -> str:
+    """The note as plain text: its heading, and each reconciliation's sentence and table."""
+    if not events:
+        return ""
+    lines = ["", RECONCILIATION_HEADING, ""]
+    for block in reconciliation_blocks(lay, events, end):
+        table = Table(lay, block.rows, block.headings)
+        lines += [*paragraph(block.intro), "", *table.heading_lines(), *table.body(0, len(block.rows)), ""]
+    return "\n".join(lines) + "\n"
+
+
 def paragraph(text: str, width: int = 76, indent: str = "    ") -> list[str]:
     lines, line = [], ""
     for word in text.split():
@@ -582,7 +706,7 @@ def schedule_h(lay: Layout, plan, holdings: list[ev.HoldingReported], end: date)
     lines += [schedule_line(lay, "", "", "", "", "-" * 16), schedule_line(lay, "", "", "", "", total),
               schedule_line(lay, "", "", "", "", "=" * 16)]
     footnote = "\n** Cost omitted for participant-directed investments" if cost else ""
-    return f"""{centred(plan.name, f"EIN: {plan.ein}      Plan Number: {plan.plan_number}", "")}
+    return f"""{centred(plan.name, *plan_numbers(plan.ein, plan.plan_number, "EIN: {}", "Plan Number: {}", "      "), "")}
 {centred("Schedule H, Line 4i - Schedule of Assets (Held at End of Year)", long_date(end))}
 
 {chr(10).join(lines)}

@@ -8,6 +8,7 @@ found on their plan and date, false alarms by check, rejections by reason, and t
 Only public surfaces are used: `parse_document`, the command line and its JSON.
 
     python -m bench.measure_layouts --seed 1 --plans 20 --years 5 --discrepancy-rate 0.2 [--out DIR] [--json FILE]
+        [--format FORMAT] [--form-5500-notes]
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from bench.layouts import CHOICES, Layout, figures, render
+from bench.reconciliation import read_back as reconciliations
+from bench.reconciliation import with_reconciliations
 from bench.synth import Filing, rich_features, rich_filings
 from importers import parse_document
 from ledger import events as ev
@@ -107,7 +110,11 @@ def read_back(documents: list[Document], parsed: list) -> dict:
     """How many documents gave back every figure; which figures the others lost or gained, and
     the layout habits (knob=value) and kinds of plan-year under which the fewest read back exactly."""
     exact, misread, seen, good = 0, Counter(), Counter(), Counter()
+    notes, notes_exact = 0, 0
     for document, result in zip(documents, parsed, strict=True):
+        truth_notes = reconciliations(document.filing.batch)
+        notes += sum(truth_notes.values())
+        notes_exact += sum((truth_notes & reconciliations(result)).values())
         want = figures(document.filing.batch, document.layout)
         got = figures(result) if isinstance(result, FilingBatch) else Counter()
         ok = got == want
@@ -120,7 +127,8 @@ def read_back(documents: list[Document], parsed: list) -> dict:
             misread.update(f"{section} {kind} missing" for section, kind, *_ in want - got)
             misread.update(f"{section} {kind} extra" for section, kind, *_ in got - want)
     worst = sorted(seen, key=lambda k: (good[k] / seen[k], -seen[k]))[:WORST]
-    return {"exact": exact, "misread_figures": dict(misread.most_common()),
+    return {"exact": exact, "reconciliations": notes, "reconciliations_exact": notes_exact,
+            "misread_figures": dict(misread.most_common()),
             "worst_habits": {k: f"{good[k]}/{seen[k]}" for k in worst}}
 
 
@@ -132,8 +140,12 @@ def planledger(home: Path, *args: str) -> object:
     return json.loads(result.stdout)
 
 
-def measure(seed: int, plans: int, years: int, discrepancy_rate: float, out: Path, home: Path, fmt: str = "text") -> dict:
+def measure(seed: int, plans: int, years: int, discrepancy_rate: float, out: Path, home: Path, fmt: str = "text",
+            notes: bool = False) -> dict:
     filings = list(rich_filings(plans, years, seed=seed, discrepancy_rate=discrepancy_rate))
+    if notes:  # each with the reconciliations to the Form 5500 its plan would print
+        rng = random.Random(f"reconciliation-truth/{seed}")
+        filings = [with_reconciliations(f, rng) for f in filings]
     documents = write_documents(filings, seed, out, fmt)
     rate, parsed = parse_rate(documents)
     reports = planledger(home, "import", str(out))
@@ -156,6 +168,8 @@ def summarise(documents: list[Document], reports: list[dict], plan_keys: dict[st
         "imported": statuses["imported"],
         "statuses": dict(statuses),
         "figures_read_back_exactly": readings["exact"],
+        "reconciliations": readings["reconciliations"],
+        "reconciliations_read_back_exactly": readings["reconciliations_exact"],
         "year_ends_reconciled": reconciled,
         "planted": len(planted),
         "planted_found": len(planted & flagged),
@@ -179,6 +193,8 @@ def table(s: dict) -> str:
         + "".join(f", {n} {status}" for status, n in s["statuses"].items() if status != "imported"),
         f"figures read back exactly   {s['figures_read_back_exactly']:>6} / {s['documents']}",
         f"year ends reconciled        {s['year_ends_reconciled']:>6} / {s['documents']}  (replayed = reported = true)",
+        *([f"Form 5500 notes read back   {s['reconciliations_read_back_exactly']:>6} / {s['reconciliations']}"]
+          if s["reconciliations"] else []),
         f"planted found               {s['planted_found']:>6} / {s['planted']}  (a finding on its plan and date)",
         f"false alarms                {s['false_alarms']:>6}  (findings on any other plan and date)",
         f"parse rate                  {s['parse_documents_per_second']:>6} documents/s",
@@ -199,15 +215,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="where to write the documents (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
     parser.add_argument("--format", choices=FORMATS, default="text", help="how the filings are printed")
+    parser.add_argument("--form-5500-notes", action="store_true", help="print a note reconciling the statements to the Form 5500")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp) / "filings"
         out.mkdir(parents=True, exist_ok=True)
         if any(out.iterdir()):
             raise SystemExit(f"{out} is not empty: every document in it would be imported and counted")
-        summary = measure(args.seed, args.plans, args.years, args.discrepancy_rate, out, Path(tmp) / "home", args.format)
+        summary = measure(args.seed, args.plans, args.years, args.discrepancy_rate, out, Path(tmp) / "home", args.format,
+                          args.form_5500_notes)
     summary["arguments"] = {"seed": args.seed, "plans": args.plans, "years": args.years,
-                            "discrepancy_rate": args.discrepancy_rate, "format": args.format}
+                            "discrepancy_rate": args.discrepancy_rate, "format": args.format, "form_5500_notes": args.form_5500_notes}
     print(table(summary))
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2) + "\n")

@@ -60,6 +60,13 @@ def centred(*lines: str) -> str:
 ADDRESS = ("100 Main Street", "Springfield, Illinois 62701")
 
 
+def plan_numbers(ein: str, number: str, ein_form: str, number_form: str, between: str) -> list[str]:
+    """The line naming the plan's EIN and plan number, as far as the plan has them (a Form 5500
+    and the 11-K are matched on them): none where it has neither."""
+    parts = [form.format(value) for form, value in ((ein_form, ein), (number_form, number)) if value]
+    return [between.join(parts)] if parts else []
+
+
 def cover(name: str, sponsor: str, ein: str, number: str, end: date, address: tuple[str, str] = ADDRESS) -> str:
     return f"""{centred("UNITED STATES", "SECURITIES AND EXCHANGE COMMISSION", "Washington, D.C. 20549", "", "FORM 11-K")}
 
@@ -71,7 +78,7 @@ def cover(name: str, sponsor: str, ein: str, number: str, end: date, address: tu
 A.   Full title of the plan and address of the plan, if different from that of
      the issuer named below:
 
-{centred(name, f"EIN {ein}, Plan {number}")}
+{centred(name, *plan_numbers(ein, number, "EIN {}", "Plan {}", ", "))}
 
 B.   Name of issuer of the securities held pursuant to the plan and the address
      of its principal executive office:

@@ -16,6 +16,7 @@ from importers import cover
 from importers.classify import is_form_11k, not_a_plan_filing
 from importers.errors import ParseError
 from importers.notes import Prose, notes_events
+from importers.reconciliation import reconciliation_events
 from importers.parts import View, find_schedule, find_statement, schedule_date, schedule_end, schedule_tables
 from importers.formats import read_model
 from importers.model import Document, Source
@@ -265,8 +266,10 @@ def _notes_and_schedules(view: View, segment: _Segment, after: int, stamp: Stamp
             for i in (h, g, _notes_stop(lines, notes_start, segment.end), segment.end)
             if i is not None and i > notes_start
         )
-        prose = Prose.of(lines[notes_start + 1 : notes_end], lambda line: _notes_furniture(line, plan_names))
-        events += notes_events(prose, stamp)
+        reconciliations, tabled = reconciliation_events(lines, view.tables, notes_start + 1, notes_end, stamp)
+        kept = [line for i, line in enumerate(lines[notes_start + 1 : notes_end], notes_start + 1) if i not in tabled]
+        prose = Prose.of(kept, lambda line: _notes_furniture(line, plan_names))
+        events += notes_events(prose, stamp) + reconciliations
     if h is not None:
         tables, _ = schedule_tables(view, h, schedule_end(view, h, segment.end, SCHEDULE_G))
         as_of = schedule_date(view, h, stamp.fiscal_year_end)

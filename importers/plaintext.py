@@ -30,6 +30,7 @@ from importers.text import (
 
 _MAX_FIGURES = 8
 _BLANK_GAP = 3  # this many blank lines in a row end a table
+_PROSE_WIDTH, _PROSE_WORDS = 60, 10  # a line this long, of this many words, after a gap: prose
 _SLACK = 3  # characters a figure may stray from its column's edge
 _CELL = re.compile(r"\S+(?: \S+)*")  # words separated by single spaces: one cell of a header
 _YEAR_CELL = re.compile(
@@ -234,7 +235,7 @@ class _Reader:
                     ends.update(f.end for f in scan.figures)
                 blanks = 0
                 end = j + 1
-            elif self._caption_only(scan, zone):
+            elif self._caption_only(scan, zone) and not (blanks and _is_prose(line)):
                 if j == end:  # continues the last row without a break: its wrapped text
                     end = j + 1
                 blanks = 0
@@ -310,6 +311,13 @@ class _Reader:
             rule = adjacent = gap = False
         flush()
         return rows
+
+
+def _is_prose(line: Line) -> bool:
+    """A paragraph's line, set apart from the rows above: a sentence introducing the next
+    table ends this one, where a heading, a wrapped caption or a row of text columns would not."""
+    text = line.text.strip()
+    return len(text) >= _PROSE_WIDTH and len(text.split()) >= _PROSE_WORDS and _CELL.fullmatch(text) is not None
 
 
 def _under(scan: _Scan, ends: set[int]) -> bool:

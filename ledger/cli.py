@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import threading
-import time
 from collections import Counter
 from contextlib import contextmanager
 from itertools import chain
@@ -166,7 +164,8 @@ def import_(
         raise UserError(f"no such file or folder: {', '.join(missing)}")
     documents = list(iter_documents(paths))
     datasets = [p for p in documents if is_dataset(p)]
-    documents = [p for p in documents if p not in set(datasets)]
+    chosen = frozenset(datasets)
+    documents = [p for p in documents if p not in chosen]
     reports: list = []
     counts: Counter = Counter()
     with open_ledger(ctx) as ledger:
@@ -433,6 +432,14 @@ def verify(
         Path | None,
         typer.Option("--receipts", help="also check every signed receipt in this file (written by `import`) against the store"),
     ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key",
+            help="the public key (64 hex digits, as receipts name it) every receipt must be signed with; "
+            "default: this machine's receipt key, else the key the first receipt names",
+        ),
+    ] = None,
 ) -> None:
     """Recompute every plan's hash chain; report the first event altered, removed, inserted
     or reordered. With --receipts, check each receipt's signature, then that every chain head,
@@ -444,6 +451,10 @@ def verify(
 
     if head is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", head.strip()):
         raise UserError(f"--head {head!r} is not a sha256 hex digest (64 hex digits)")
+    if key is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", key.strip()):
+        raise UserError(f"--key {key!r} is not an ed25519 public key (64 hex digits)")
+    if key is not None and receipts is None:
+        raise UserError("--key names the key receipts are signed with: give --receipts FILE too")
     seek = head and head.strip().lower()
     with open_ledger(ctx, create=False) as ledger:
         chains = Chains(ledger)
@@ -454,7 +465,7 @@ def verify(
         reports = list(chains.verify_all(wanted, seek))
         index = chains.index_problems(reports)
         try:
-            anchored = receipts and check_receipts(ledger, receipts, trusted_key())
+            anchored = receipts and check_receipts(ledger, receipts, key.strip().lower() if key else trusted_key())
         except ReceiptError as e:
             raise UserError(str(e)) from None
     if anchored:
@@ -635,82 +646,32 @@ def query(
             raise UserError(f"cannot read {file}: {e.strerror}") from None
         except UnicodeDecodeError as e:
             raise UserError(f"cannot read {file}: not UTF-8 text (byte {e.start})") from None
-    only_reads(sql)
-    if out_file is not None:
-        query_to_file(ctx, sql, out_file)
-        return
-    with tempfile.TemporaryDirectory(prefix="planledger-query-") as scratch:
-        bounds = {"temp_directory": scratch, "max_temp_directory_size": os.environ.get("PLANLEDGER_QUERY_TEMP", "2GB")}
-        with open_ledger(ctx, create=False) as ledger, reading_projections(ledger, ctx.obj.home, bounds) as connection:
-            columns, rows = run_bounded(connection, sql, timeout)
+    from ledger.querying import QueryCancelled, QueryError, only_reads, run_bounded
+
+    try:
+        statements = only_reads(sql)
+        if out_file is not None:
+            query_to_file(ctx, statements, out_file)
+            return
+        with tempfile.TemporaryDirectory(prefix="planledger-query-") as scratch:
+            bounds = {"temp_directory": scratch, "max_temp_directory_size": os.environ.get("PLANLEDGER_QUERY_TEMP", "2GB")}
+            with open_ledger(ctx, create=False) as ledger, reading_projections(ledger, ctx.obj.home, bounds) as connection:
+                columns, rows = run_bounded(connection, sql, timeout)
+    except QueryError as e:
+        raise UserError(str(e)) from None
+    except (QueryCancelled, KeyboardInterrupt):  # also while the projections were being opened
+        err.print("[red]error:[/red] query cancelled (Ctrl-C)")
+        raise typer.Exit(130) from None
     write_rows(rows, columns, format, raw)
 
 
-def run_bounded(connection: duckdb.DuckDBPyConnection, sql: str, timeout: float) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run the query in a worker thread, so the main thread can interrupt DuckDB when the time is
-    up or on Ctrl-C (a signal does not reach Python while DuckDB runs)."""
-    done: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            cursor = connection.execute(sql)
-            done["columns"] = [d[0] for d in cursor.description or []]
-            done["rows"] = cursor.fetchall()
-        except BaseException as e:  # handed to the main thread
-            done["error"] = e
-
-    worker = threading.Thread(target=work, name="query", daemon=True)
-    deadline = time.monotonic() + timeout
-    timed_out = False
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(0.05)
-            if not timed_out and time.monotonic() > deadline:
-                connection.interrupt()
-                timed_out = True
-    except KeyboardInterrupt:
-        connection.interrupt()
-        worker.join(10)
-        err.print("[red]error:[/red] query cancelled (Ctrl-C)")
-        raise typer.Exit(130) from None
-    error = done.get("error")
-    if timed_out and (error is not None or "rows" not in done):
-        raise UserError(f"query stopped: it ran longer than --timeout {timeout:g} s")
-    if isinstance(error, (duckdb.PermissionException, duckdb.InvalidInputException)):
-        raise UserError(f"refused: queries may only read the projections: {first_line(error)}")
-    if isinstance(error, duckdb.OutOfMemoryException):
-        limits = "PLANLEDGER_DUCKDB_MEMORY and PLANLEDGER_QUERY_TEMP bound its memory and spill disk"
-        raise UserError(f"query failed: {first_line(error)} ({limits})")
-    if isinstance(error, duckdb.Error):
-        raise UserError(f"query failed: {first_line(error)}")
-    if error is not None:
-        raise error
-    columns = done["columns"]
-    return columns, [dict(zip(columns, row, strict=True)) for row in done["rows"]]
-
-
-def first_line(e: BaseException) -> str:
-    return " ".join((str(e).strip().splitlines() or [type(e).__name__])[:1])
-
-
-def statement_name(statement) -> str:
-    """The statement's type; DuckDB knows types its Python enum does not (UPDATE EXTENSIONS)."""
-    try:
-        return statement.type.name
-    except ValueError:
-        words = statement.query.split()[:2]
-        return "_".join(words).upper() or "UNKNOWN"
-
-
-def query_to_file(ctx: typer.Context, sql: str, out_file: Path) -> None:
+def query_to_file(ctx: typer.Context, statements: list, out_file: Path) -> None:
     from ledger.exporting import ExportError, copy_query, out_format
 
     try:
         out_format(out_file)
     except ExportError as e:
         raise UserError(str(e)) from None
-    statements = duckdb.extract_statements(sql)
     if len(statements) != 1:
         raise UserError(f"--out writes one query's result; {len(statements)} statements given")
     target = out_file.resolve()
@@ -726,21 +687,6 @@ def query_to_file(ctx: typer.Context, sql: str, out_file: Path) -> None:
         except duckdb.Error as e:
             raise UserError(f"query failed: {e}") from None
     err.print(f"wrote {rows} row{'' if rows == 1 else 's'} to {out_file}")
-
-
-def only_reads(sql: str) -> None:
-    """Refuse anything but queries before running any of it: the read-only connection already
-    stops writes, but CALL, ATTACH, SET or a write after a query should not even start."""
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as e:
-        raise UserError(f"query failed: {first_line(e)}") from None
-    if not statements:
-        raise UserError("no SQL statement given")
-    refused = sorted({name for name in map(statement_name, statements) if name != "SELECT"})
-    if refused:
-        msg = f"refused: `planledger query` only reads; {', '.join(refused)} statements are not allowed (SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE are)"
-        raise UserError(msg)
 
 
 class ExportFormat(str, Enum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from uuid import UUID, uuid5
 
 NAMESPACE = UUID("5b0c6a52-8f0e-4d1b-9a57-3c2f4e1d7a90")
@@ -19,10 +20,12 @@ def filing_id(digest: str) -> UUID:
     return uuid5(NAMESPACE, f"filing:{digest}")
 
 
+@lru_cache(maxsize=1 << 16)  # a group looks each key up twice; uuid5 costs more than the rest of a look-up
 def plan_key_id(key: str) -> UUID:
     return uuid5(NAMESPACE, f"plan-key:{key}")
 
 
+@lru_cache(maxsize=1 << 16)
 def new_plan_id(key: str) -> UUID:
     return uuid5(NAMESPACE, f"plan:{key}")
 

@@ -255,7 +255,7 @@ def read_receipts(path: Path, trusted: str | None) -> tuple[list[tuple[int, dict
         first_key = first_key or header["key"]
         expected = trusted or first_key
         if header["key"] != expected:
-            whose = "this machine's key" if trusted else "the first receipt's key"
+            whose = "the trusted key" if trusted else "the first receipt's key"
             findings.append(Finding("key", number, f"signed by unknown key {short(header['key'])}, not {whose} {short(expected)}"))
         else:
             try:

@@ -43,6 +43,15 @@ class Finding:
     reading: str = "firm"  # or "unsure": see `reading_reason`
     reading_reason: str = ""
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        """The inverse of `to_dict`: figures come back as the same exact decimals."""
+        return cls(
+            check=d["check"], plan_id=UUID(d["plan_id"]), as_of=date.fromisoformat(d["as_of"]), subject=d["subject"],
+            expected=decimal_or_none(d["expected"]), actual=decimal_or_none(d["actual"]), detail=d["detail"],
+            sources=d["sources"], unit=d["unit"], reading=d["reading"], reading_reason=d["reading_reason"],
+        )
+
     @property
     def difference(self) -> Decimal | None:
         if self.expected is None or self.actual is None:
@@ -88,6 +97,10 @@ def exact(value: Any) -> Any:
     if isinstance(value, (date, UUID)):
         return str(value)
     return value
+
+
+def decimal_or_none(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
 
 
 def audit(
@@ -161,9 +174,28 @@ def findings(
     plan_ids: list[UUID] | None = None,
     year: int | None = None,
 ) -> list[Finding]:
+    """Every finding of everything known is computed once, when the projections catch up, and
+    read back from the `findings` table; an audit as known on an earlier date computes its own."""
+    wanted = Scope(plan_ids, year)
+    stored = stored_findings(connection) if known_at is None else None
+    if stored is not None:
+        return [f for f in stored if wanted(f.plan_id, f.as_of)]
+    return [f for f in compute_findings(connection, known_at) if wanted(f.plan_id, f.as_of)]
+
+
+def stored_findings(connection: duckdb.DuckDBPyConnection) -> list[Finding] | None:
+    """The findings the last catch-up computed, exactly; None when they lag behind the events."""
+    positions = dict(connection.execute("SELECT application_name, notification_id FROM tracking").fetchall())
+    if positions.get("findings", 0) < positions.get("events", 0):
+        return None
+    rows = connection.execute("SELECT exact FROM findings").fetchall()
+    return sorted((Finding.from_dict(json.loads(exact)) for (exact,) in rows), key=Finding.key)
+
+
+def compute_findings(connection: duckdb.DuckDBPyConnection, known_at: date | None = None) -> list[Finding]:
     """The SQL checks over every plan at once, then the ones needing judgement."""
     k = known_at or EVERYTHING
-    wanted = Scope(plan_ids, year)
+    wanted = Scope(None, None)
     rows = [
         row
         for macro in SQL_MACROS
@@ -401,6 +433,7 @@ FINDINGS_SCHEMA = pa.schema(
         ("detail", pa.string()),
         ("reading", pa.string()),
         ("reading_reason", pa.string()),
+        ("exact", pa.string()),
     ]
 )
 
@@ -427,6 +460,7 @@ def findings_table(findings: list[Finding]) -> pa.Table:
             "detail": [f.detail for f in findings],
             "reading": [f.reading for f in findings],
             "reading_reason": [f.reading_reason for f in findings],
+            "exact": [json.dumps(r) for r in rows],
         },
         schema=FINDINGS_SCHEMA,
     )

@@ -360,30 +360,30 @@ CREATE OR REPLACE MACRO audit_tagged_facts_known(k) AS TABLE
 --     (consecutive plan years: the next begins the day after the last ended), on the latest
 --     filing known of each.
 CREATE OR REPLACE MACRO audit_form5500_continuity_known(k) AS TABLE
-    WITH f AS (
-        SELECT *, lag(as_of) OVER w AS prior_end, lag(schedule) OVER w AS prior_schedule, lag(document) OVER w AS prior_document,
-               lag(section) OVER w AS prior_section, lag(line) OVER w AS prior_line, lag(text) OVER w AS prior_text,
-               lag(net_assets_eoy) OVER w AS prior_net_assets, lag(total_assets_eoy) OVER w AS prior_total_assets,
-               lag(total_liabilities_eoy) OVER w AS prior_total_liabilities
+    WITH f AS MATERIALIZED (
+        SELECT notification_id, plan_id, as_of, period_start, net_assets_boy, net_assets_eoy, total_assets_boy, total_assets_eoy,
+               total_liabilities_boy, total_liabilities_eoy
         FROM form5500_known(k)
-        WINDOW w AS (PARTITION BY plan_id ORDER BY as_of)
-    ), pairs AS (
-        SELECT *, unnest([
-                   {'measure': 'net_assets', 'prior': prior_net_assets, 'opening': net_assets_boy},
-                   {'measure': 'total_assets', 'prior': prior_total_assets, 'opening': total_assets_boy},
-                   {'measure': 'total_liabilities', 'prior': prior_total_liabilities, 'opening': total_liabilities_boy}]) AS p
-        FROM f
-        WHERE period_start = prior_end + INTERVAL 1 DAY
-          AND (prior_net_assets <> net_assets_boy OR prior_total_assets <> total_assets_boy
-               OR prior_total_liabilities <> total_liabilities_boy)
+    ), failing AS (  -- the year before: the one ending the day before this one began
+        SELECT c.plan_id, c.as_of, c.notification_id, p.notification_id AS prior_id, unnest([
+                   {'measure': 'net_assets', 'prior': p.net_assets_eoy, 'opening': c.net_assets_boy},
+                   {'measure': 'total_assets', 'prior': p.total_assets_eoy, 'opening': c.total_assets_boy},
+                   {'measure': 'total_liabilities', 'prior': p.total_liabilities_eoy, 'opening': c.total_liabilities_boy}]) AS x
+        FROM f c JOIN f p ON p.plan_id = c.plan_id AND p.as_of = c.period_start - INTERVAL 1 DAY
+        WHERE p.net_assets_eoy <> c.net_assets_boy OR p.total_assets_eoy <> c.total_assets_boy
+           OR p.total_liabilities_eoy <> c.total_liabilities_boy
     )
-    SELECT 'form5500_continuity' AS "check", plan_id, as_of, p.measure || '_boy' AS subject,
-           p.prior AS expected, p.opening AS actual, []::BIGINT[] AS source_ids,
+    SELECT 'form5500_continuity' AS "check", x.plan_id, x.as_of, x.x.measure || '_boy' AS subject,
+           x.x.prior AS expected, x.x.opening AS actual, []::BIGINT[] AS source_ids,
            'the Form 5500 opens the plan year with a different figure than the prior year''s Form 5500 closed it' AS detail,
-           [form5500_cell(prior_schedule, p.measure || '_eoy', prior_document, prior_section, prior_line, prior_text, p.prior),
-            form5500_cell(schedule, p.measure || '_boy', document, section, line, text, p.opening)] AS sources
-    FROM pairs
-    WHERE p.prior <> p.opening;
+           [form5500_cell(p.document, p.section, p.line, pl.column_name, pl.form_line, p.text, x.x.prior),
+            form5500_cell(c.document, c.section, c.line, cl.column_name, cl.form_line, c.text, x.x.opening)] AS sources
+    FROM failing x
+    JOIN form5500 c ON c.notification_id = x.notification_id
+    JOIN form5500 p ON p.notification_id = x.prior_id
+    JOIN form5500_lines cl ON cl.schedule = c.schedule AND cl.measure = x.x.measure || '_boy'
+    JOIN form5500_lines pl ON pl.schedule = p.schedule AND pl.measure = x.x.measure || '_eoy'
+    WHERE x.x.prior <> x.x.opening;
 
 -- The 11-K's side of the comparison with the Form 5500, per plan and year end, from the 11-Ks
 -- only (a Form 5500 filing's own events are left out): net assets as the statement of net
@@ -465,8 +465,11 @@ CREATE OR REPLACE MACRO reconciliations_known(k) AS TABLE
 -- deemed and corrective distributions the 5500 reports apart in 2f and 2g). Contributions by
 -- source are compared where the totals agree: a difference of the total is the finding.
 CREATE OR REPLACE MACRO form5500_comparisons_known(k) AS TABLE
-    WITH f AS (
-        SELECT * FROM form5500_known(k)
+    WITH eleven_k AS MATERIALIZED (
+        SELECT * FROM eleven_k_figures_known(k)
+    ), f AS (  -- the latest Form 5500 of the plan-years an 11-K covers, found from the (few) 11-Ks
+        SELECT f.* FROM form5500 f SEMI JOIN eleven_k USING (plan_id, as_of)
+        WHERE f.known_at <= k AND NOT form5500_replaced(k, f.plan_id, f.as_of, f.known_at, f.notification_id)
     ), pairs AS (
         SELECT f.plan_id, f.as_of, f.schedule, f.document, f.section, f.line, f.text, unnest([
             {'subject': 'net_assets', 'measure': 'net_assets', 'statements': x.net_assets, 'ids': [x.net_assets_id],
@@ -494,13 +497,14 @@ CREATE OR REPLACE MACRO form5500_comparisons_known(k) AS TABLE
         ]) AS c,
         x.contributions IS NOT DISTINCT FROM coalesce(f.total_contributions, f.employer_contributions + f.participant_contributions
                               + coalesce(f.other_contributions, 0) + coalesce(f.noncash_contributions, 0)) AS totals_agree
-        FROM f JOIN eleven_k_figures_known(k) x USING (plan_id, as_of)
+        FROM f JOIN eleven_k x USING (plan_id, as_of)
     ), compared AS (
         SELECT p.plan_id, p.as_of, c.subject, c.measure, c.statements, c.form, list_concat([c.form], c.accepted) AS accepted,
                c.ids, p.schedule, c.form_measure,
-               form5500_cell(p.schedule, c.form_measure, p.document, p.section, p.line, p.text, c.form) AS form_source,
+               form5500_cell(p.document, p.section, p.line, l.column_name, l.form_line, p.text, c.form) AS form_source,
                r.per_statements, r.per_form_5500, r.note_id, r.note_document, r.note_line, r.note_label
         FROM pairs p
+        LEFT JOIN form5500_lines l ON l.schedule = p.schedule AND l.measure = c.form_measure
         LEFT JOIN reconciliations_known(k) r ON r.plan_id = p.plan_id AND r.as_of = p.as_of AND r.measure = c.measure
         WHERE c.statements IS NOT NULL AND c.form IS NOT NULL
           AND (c.subject NOT LIKE 'contributions:%' OR p.totals_agree)
@@ -515,17 +519,22 @@ CREATE OR REPLACE MACRO form5500_comparisons_known(k) AS TABLE
 -- 12. The 11-K against its Form 5500: a difference no reconciliation note explains, and a note
 --     whose Form 5500 figure is not the one the Form 5500 prints.
 CREATE OR REPLACE MACRO audit_form5500_vs_11k_known(k) AS TABLE
-    SELECT 'form5500_vs_11k' AS "check", plan_id, as_of, subject, statements AS expected, form AS actual,
-           list_filter(ids, lambda x: x IS NOT NULL) AS source_ids,
-           'the Form 5500 prints a different figure than the 11-K''s statements, and no reconciliation note explains the difference' AS detail,
+    WITH found AS (
+        SELECT plan_id, as_of, form_source, unnest(list_filter([
+            CASE WHEN outcome = 'unexplained' THEN
+                {'subject': subject, 'expected': statements, 'actual': form, 'source_ids': list_filter(ids, lambda x: x IS NOT NULL),
+                 'detail': 'the Form 5500 prints a different figure than the 11-K''s statements, and no reconciliation note explains the difference'}
+            END,
+            CASE WHEN note_disagrees THEN
+                {'subject': 'reconciliation:' || subject, 'expected': per_form_5500, 'actual': form, 'source_ids': [note_id],
+                 'detail': 'the 11-K''s reconciliation note gives a Form 5500 figure the Form 5500 does not print'}
+            END], lambda x: x IS NOT NULL)) AS x
+        FROM form5500_comparisons_known(k)
+        WHERE outcome = 'unexplained' OR note_disagrees
+    )
+    SELECT 'form5500_vs_11k' AS "check", plan_id, as_of, x.subject, x.expected, x.actual, x.source_ids, x.detail,
            [form_source] AS sources
-    FROM form5500_comparisons_known(k)
-    WHERE outcome = 'unexplained'
-    UNION ALL
-    SELECT 'form5500_vs_11k', plan_id, as_of, 'reconciliation:' || subject, per_form_5500, form, [note_id],
-           'the 11-K''s reconciliation note gives a Form 5500 figure the Form 5500 does not print', [form_source]
-    FROM form5500_comparisons_known(k)
-    WHERE note_disagrees;
+    FROM found;
 
 -- Differences between the 11-K and its Form 5500 that the 11-K's reconciliation note explains:
 -- not findings, listed with the note's line.
@@ -541,9 +550,7 @@ CREATE OR REPLACE VIEW explained_differences AS
 -- 13. Late participant contributions: Form 5500 line 4a (answer and amount) against the deemed
 --     loans and nonexempt transactions the plan's 11-Ks report in that plan year.
 CREATE OR REPLACE MACRO audit_late_contributions_known(k) AS TABLE
-    WITH f AS (
-        SELECT * FROM form5500_known(k) WHERE late_contributions IS NOT NULL OR late_contributions_answer IS NOT NULL
-    ), reported AS (
+    WITH reported AS (
         SELECT e.* FROM figures_known(k) e
         WHERE e.type IN ('DeemedLoanMade', 'NonexemptTransactionReported')
           AND NOT EXISTS (SELECT 1 FROM form5500 x WHERE x.filing_id = e.filing_id)
@@ -553,8 +560,12 @@ CREATE OR REPLACE MACRO audit_late_contributions_known(k) AS TABLE
                arg_max(notification_id, recency(known_at, notification_id)) AS notification_id
         FROM reported
         GROUP BY plan_id, CASE WHEN type = 'DeemedLoanMade' THEN kind ELSE CAST(notification_id AS VARCHAR) END, kind, type
+    ), f AS (  -- the latest Form 5500s of the (few) plans whose 11-Ks report late deposits
+        SELECT f.* FROM form5500 f SEMI JOIN loans USING (plan_id)
+        WHERE f.known_at <= k AND (f.late_contributions IS NOT NULL OR f.late_contributions_answer IS NOT NULL)
+          AND NOT form5500_replaced(k, f.plan_id, f.as_of, f.known_at, f.notification_id)
     ), late AS (
-        SELECT f.plan_id, f.as_of, sum(l.amount) AS amount, count(*) AS reported, list(l.notification_id ORDER BY l.as_of) AS ids
+        SELECT f.plan_id, f.as_of, sum(l.amount) AS amount, list(l.notification_id ORDER BY l.as_of) AS ids
         FROM f JOIN loans l ON l.plan_id = f.plan_id
              AND l.as_of BETWEEN coalesce(f.period_start, f.as_of - INTERVAL 1 YEAR + INTERVAL 1 DAY) AND f.as_of
         GROUP BY f.plan_id, f.as_of
@@ -564,8 +575,9 @@ CREATE OR REPLACE MACRO audit_late_contributions_known(k) AS TABLE
            CASE WHEN f.late_contributions_answer = false
                 THEN 'Form 5500 line 4a answers no, yet the 11-K reports participant contributions remitted late'
                 ELSE 'Form 5500 line 4a reports a different amount of late participant contributions than the 11-K' END AS detail,
-           [form5500_cell(f.schedule, 'late_contributions', f.document, f.section, f.line, f.text, f.late_contributions)] AS sources
+           [form5500_cell(f.document, f.section, f.line, l.column_name, l.form_line, f.text, f.late_contributions)] AS sources
     FROM f JOIN late USING (plan_id, as_of)
+    JOIN form5500_lines l ON l.schedule = f.schedule AND l.measure = 'late_contributions' 
     WHERE f.late_contributions_answer = false AND coalesce(f.late_contributions, 0) = 0
        OR f.late_contributions IS NOT NULL AND late.amount IS NOT NULL AND f.late_contributions <> late.amount;
 

@@ -11,7 +11,6 @@ the table, the lines each measure is printed on, and the checks that follow the 
 from __future__ import annotations
 
 import json
-from datetime import date
 from functools import cache
 
 import pyarrow as pa
@@ -19,6 +18,7 @@ import pyarrow as pa
 from ledger import events as ev
 from ledger.form5500 import ANSWERS, LINES, MEASURES, ROLL, TOTALS
 from ledger.transcoding import _topic
+from projections.rows import PlanFilingHead
 
 TOPIC = _topic(ev.Form5500Reported)
 ANSWER_MEASURES: tuple[str, ...] = tuple(dict.fromkeys(m for answers in ANSWERS.values() for m in answers.values()))
@@ -45,9 +45,6 @@ RAW_SCHEMA = pa.schema(
     ]
 )
 
-FormHead = tuple[str | None, date | None, date | None, date | None]  # document, year end, prior year end, period start
-
-
 class RawRows:
     """A page's Form5500Reported events as stored, with their filing's head (the plan's
     FilingReported before them): loaded as one Arrow table and shredded in DuckDB."""
@@ -58,7 +55,7 @@ class RawRows:
     def __len__(self) -> int:
         return len(self.columns["notification_id"])
 
-    def add(self, notification_id: int, state: bytes, head: FormHead) -> None:
+    def add(self, notification_id: int, state: bytes, head: PlanFilingHead) -> None:
         c = self.columns
         c["notification_id"].append(notification_id)
         c["state"].append(state)
@@ -74,7 +71,7 @@ class RawRows:
 
 
 def _columns_read() -> dict[str, str]:
-    """Every dataset column any schedule's measure or answer is read from, as `from_json` types it."""
+    """Every dataset column any schedule's measure is read from, as `from_json` types it."""
     return {x.column: "DECIMAL(18,2)" for lines in LINES.values() for x in lines}
 
 
@@ -93,11 +90,14 @@ def _structure() -> str:
 
 
 def _by_schedule(measure: str, columns: dict[str, dict[str, str]], path: str) -> str:
-    """The expression reading `measure` from the column its row's schedule prints it in."""
-    branches = [f"WHEN {_quote(s)} THEN j.{path}.{columns[s][measure]}" for s in SCHEDULES if measure in columns[s]]
-    if not branches:
+    """The expression reading `measure` from the column its row's schedule prints it in. The three
+    schedules' column names never coincide and a row holds only its own schedule's, so the first
+    present is that one (a coalesce costs a third less than a CASE on the schedule)."""
+    read = [f"j.{path}.{columns[s][measure]}" for s in SCHEDULES if measure in columns[s]]
+    if not read:
         return "NULL"
-    return "CASE j.schedule " + " ".join(branches) + " END"
+    return read[0] if len(read) == 1 else f"coalesce({', '.join(read)})"
+
 
 
 def table_statement() -> str:
@@ -170,20 +170,12 @@ SELECT * FROM (VALUES
 ) AS t(schedule, measure, column_name, form_line, caption)"""
 
 
-def _maps() -> list[str]:
-    """Scalar macros naming the dataset column and the form line of a schedule's measure."""
-    def literal(field: str) -> str:
-        pairs = ", ".join(f"{_quote(s + ':' + x.measure)}: {_quote(getattr(x, field))}" for s, lines in LINES.items() for x in lines)
-        return "MAP {" + pairs + "}"
-
-    return [
-        f"CREATE OR REPLACE MACRO form5500_column(schedule, measure) AS {literal('column')}[schedule || ':' || measure]",
-        f"CREATE OR REPLACE MACRO form5500_form_line(schedule, measure) AS {literal('line')}[schedule || ':' || measure]",
-        # one figure of a filing as a finding's source: the file, its row, the dataset column and the form's line
-        "CREATE OR REPLACE MACRO form5500_cell(schedule, measure, document, section, line, text, amount) AS "
-        "{'document': document, 'section': section, 'line': line, 'column': form5500_column(schedule, measure), "
-        "'form_line': form5500_form_line(schedule, measure), 'text': text, 'amount': amount}",
-    ]
+def _cell_macro() -> str:
+    """One figure of a filing as a finding's source: the file, its row, the DOL column and the form's line."""
+    return (
+        "CREATE OR REPLACE MACRO form5500_cell(document, section, line, column_name, form_line, text, amount) AS "
+        "{'document': document, 'section': section, 'line': line, 'column': column_name, 'form_line': form_line, 'text': text, 'amount': amount}"
+    )
 
 
 def _signed(item: str) -> tuple[str, str]:
@@ -225,8 +217,11 @@ def _check_macro(name: str, check: str, detail: str, sums: dict[str, list[tuple[
         for s, checks in sums.items()
     )
     return f"""CREATE OR REPLACE MACRO {name}(k) AS TABLE
-    WITH failing AS (SELECT * FROM form5500_known(k) WHERE {failing}),
-    checked AS (SELECT plan_id, as_of, unnest(CASE schedule {lists} END) AS c FROM failing)
+    WITH candidates AS MATERIALIZED (  -- the sums checked over the table first: only the few failing rows are matched to the latest
+        SELECT * FROM form5500 WHERE known_at <= k AND ({failing})
+    ), failing AS (
+        SELECT * FROM candidates c WHERE NOT form5500_replaced(k, c.plan_id, c.as_of, c.known_at, c.notification_id)
+    ), checked AS (SELECT plan_id, as_of, unnest(CASE schedule {lists} END) AS c FROM failing)
     SELECT {_quote(check)} AS "check", plan_id, as_of, c.subject, c.expected, c.actual, []::BIGINT[] AS source_ids,
            {_quote(detail)} AS detail, c.sources
     FROM checked
@@ -259,8 +254,13 @@ def roll_forward_macro() -> str:
 def _known() -> list[str]:
     """The filing of each plan-year latest known on k: an amended filing is later knowledge."""
     return [
-        "CREATE OR REPLACE MACRO form5500_known(k) AS TABLE SELECT * FROM form5500 WHERE known_at <= k "
-        "QUALIFY row_number() OVER (PARTITION BY plan_id, as_of ORDER BY known_at DESC, notification_id DESC) = 1",
+        # picked on three narrow columns, then the wide rows fetched: a window over every column would sort them all
+        "CREATE OR REPLACE MACRO form5500_known_ids(k) AS TABLE "
+        "SELECT arg_max(notification_id, recency(known_at, notification_id)) AS notification_id FROM form5500 WHERE known_at <= k GROUP BY plan_id, as_of",
+        "CREATE OR REPLACE MACRO form5500_known(k) AS TABLE SELECT * FROM form5500 SEMI JOIN form5500_known_ids(k) USING (notification_id)",
+        # for a few rows: a filing of the same plan-year known later (by k) replaces this one
+        "CREATE OR REPLACE MACRO form5500_replaced(k, plan, year_end, known, id) AS EXISTS (SELECT 1 FROM form5500 l "
+        "WHERE l.plan_id = plan AND l.as_of = year_end AND l.known_at <= k AND recency(l.known_at, l.notification_id) > recency(known, id))",
         "CREATE OR REPLACE VIEW form5500_latest AS SELECT * FROM form5500_known(DATE '9999-12-31')",
     ]
 
@@ -277,4 +277,4 @@ JOIN form5500_lines l USING (schedule, measure)"""
 
 def statements() -> list[str]:
     """The projection's table and the SQL generated from the form's declarations, in order."""
-    return [table_statement(), *_known(), _lines_view(), _figures_view(), *_maps(), footing_macro(), roll_forward_macro()]
+    return [table_statement(), *_known(), _lines_view(), _figures_view(), _cell_macro(), footing_macro(), roll_forward_macro()]

@@ -51,23 +51,66 @@ SCHEMA = pa.schema(
     ]
 )
 
-AMOUNT_FIELDS = ("amount", "balance", "principal")
-KIND_FIELDS = ("source", "kind", "total", "asset_class", "use", "loan")
-TYPED_FIELDS = frozenset(
-    {"originator_id", "originator_version", "as_of", "known_at", "provenance", "period_start", "label",
-     "investment", "issuer", "description", "approximate", "filing_id", *AMOUNT_FIELDS, *KIND_FIELDS}
-)
+COMMON = frozenset({"originator_id", "originator_version", "as_of", "known_at", "provenance"})
+"""Fields every plan event has; their columns are filled for every row."""
+
+SHARED = ("period_start", "label", "investment", "issuer", "description", "approximate", "filing_id")
+"""Fields with a column of the same name, for the event types that have them."""
+
+_FLOW = {"amount": "amount"}
+_BALANCE = {"amount": "amount"}
+
+COLUMNS: dict[type, dict[str, str]] = {
+    ev.PlanIdentified: {},
+    ev.FilingReported: {},
+    ev.ContributionReceived: {**_FLOW, "source": "kind"},
+    ev.InterestAndDividends: _FLOW,
+    ev.NetAppreciation: {**_FLOW, "asset_class": "kind"},
+    ev.OtherAddition: _FLOW,
+    ev.TransferIn: _FLOW,
+    ev.BenefitPaid: _FLOW,
+    ev.AdministrativeExpense: _FLOW,
+    ev.OtherDeduction: _FLOW,
+    ev.TransferOut: _FLOW,
+    ev.HoldingReported: _BALANCE,
+    ev.CashReported: _BALANCE,
+    ev.ReceivableReported: {**_BALANCE, "kind": "kind"},
+    ev.LiabilityReported: {**_BALANCE, "kind": "kind"},
+    ev.TotalReported: {**_BALANCE, "total": "kind"},
+    ev.NetAssetsReported: _BALANCE,
+    ev.ForfeitureBalanceReported: {"amount": "amount"},
+    ev.ForfeituresReallocated: {"amount": "amount", "use": "kind"},
+    ev.ParticipantLoansReported: {"balance": "amount"},
+    ev.MatchingFormulaReported: {},
+    ev.VestingScheduleReported: {},
+    ev.DeemedLoanMade: {"principal": "amount", "loan": "kind"},
+    ev.DeemedLoanRepaid: {"principal": "amount", "loan": "kind"},
+    ev.NonexemptTransactionReported: {"amount": "amount"},
+    ev.ValueAdjustmentReported: _BALANCE,
+    ev.StatementRead: {},
+    ev.SubmissionReported: {},
+    ev.TaggedFactDiffers: {"amount": "amount"},
+    ev.Form5500Reported: {},
+    ev.Form5500ReconciliationReported: {"per_form_5500": "amount", "measure": "kind"},
+}
+"""Per event type, which of its own fields fill the typed `amount` and `kind` columns. Declared,
+never guessed from names: a field renamed without its entry here fails `layout` (and a test)
+instead of quietly leaving a column NULL. Every other field goes, exactly, into `attributes`."""
+
 PLAN_EVENT_TYPES = frozenset(ev.PLAN_EVENT_TYPES)
 
 
 @cache
 def layout(cls: type) -> tuple[str | None, str | None, tuple[str, ...]]:
-    """For an event class: its amount field, its kind field and its other fields."""
+    """For an event class: its amount field, its kind field and the fields kept in `attributes`."""
+    declared = COLUMNS[cls]
     fields = cls.__struct_fields__
-    amount = next((f for f in AMOUNT_FIELDS if f in fields), None)
-    kind = next((f for f in KIND_FIELDS if f in fields), None)
-    rest = tuple(f for f in fields if f not in TYPED_FIELDS)
-    return amount, kind, rest
+    missing = [f for f in declared if f not in fields]
+    if missing:
+        raise TypeError(f"projections/rows.py declares {cls.__name__}.{', '.join(missing)}, which it does not have")
+    by_column = {column: field for field, column in declared.items()}
+    typed = COMMON | set(declared) | set(SHARED)
+    return by_column.get("amount"), by_column.get("kind"), tuple(f for f in fields if f not in typed)
 
 
 FilingHead = tuple[str | None, date | None, date | None]  # document, year end, prior year end
@@ -95,6 +138,11 @@ class EventColumns:
 
     def __len__(self) -> int:
         return len(self.columns["notification_id"])
+
+    @property
+    def has_statements(self) -> bool:
+        """Whether the page holds a statement's line (a page of Form 5500 filings holds none to sum)."""
+        return bool({"net_assets", "changes"} & set(self.columns["section"]))
 
     @property
     def held(self) -> int | None:

@@ -31,7 +31,7 @@ FILE_NAME = "projections.duckdb"
 PAGE_SIZE = 10_000
 EVENTS = "events"
 FINDINGS = "findings"
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 
 
 def projections_path(home: Path) -> Path:
@@ -233,23 +233,20 @@ class Projections:
         return self.tracking.max_tracking_id(name) or 0
 
     def catch_up(self, ledger: Ledger, page_size: int = PAGE_SIZE) -> int:
-        """Apply every notification not yet applied; return how many plan events were added."""
+        """Apply every notification not yet applied; return how many plan events were added.
+        A filing's PlanIdentified that ends a page is carried into the next one, to meet its
+        FilingReported."""
         added = 0
-        start = self.position() + 1
-        size = page_size
-        while page := ledger.recorder.select_notifications(start, size):
-            at_end = len(page) < size
-            applied, last = self._apply(ledger, page, at_end)
+        carried: list = []
+        for page in ledger.notification_pages(self.position() + 1, page_size):
+            at_end = len(page) < page_size
+            applied, carried = self._apply(ledger, carried + page, at_end)
             added += applied
-            if at_end:
-                break
-            size = page_size if last >= start else size * 2  # the page held only a filing's first event
-            start = last + 1
         self._refresh_findings()
         return added
 
-    def _apply(self, ledger: Ledger, page, at_end: bool) -> tuple[int, int]:
-        """Load a page's plan events; return how many, and the last notification id applied."""
+    def _apply(self, ledger: Ledger, page, at_end: bool) -> tuple[int, list]:
+        """Load a page's plan events; return how many, and the notifications held back."""
         columns = EventColumns(self._filing_head)
         raw = form5500.RawRows()
         mapper = ledger.mapper
@@ -269,20 +266,22 @@ class Projections:
             columns.flush()
         self._last_heads = columns.heads
         self._last_plan_heads = columns.plan_heads
+        held = [n for n in page if n.id >= columns.held] if columns.held else []
         last = columns.held - 1 if columns.held else page[-1].id
         if last < page[0].id:
-            return 0, last
+            return 0, held
         added = len(columns)
         with transaction(self.connection):
             if len(columns):
                 self.connection.register("page_rows", columns.table())
                 self.connection.execute("INSERT INTO events SELECT *, item_of(type, kind, investment) FROM page_rows")
-                self._sum_statements()
+                if columns.has_statements:
+                    self._sum_statements()
                 self.connection.unregister("page_rows")
             if len(raw):
                 added += self._shred_form5500(raw, page[0].id, last)
             self.tracking.insert_tracking(Tracking(EVENTS, last))
-        return added, last
+        return added, held
 
     def _shred_form5500(self, raw: form5500.RawRows, first: int, last: int) -> int:
         """Load a page's Form5500Reported rows into `form5500` (and their slim rows into `events`)."""
@@ -335,12 +334,12 @@ class Projections:
         ).fetchone()
 
     def _refresh_findings(self) -> None:
-        from projections.audit import findings, findings_table
+        from projections.audit import compute_findings, findings_table
 
         position = self.position()
         if position <= self.position(FINDINGS):
             return
-        found = findings(self.connection)
+        found = compute_findings(self.connection)
         with transaction(self.connection):
             self.connection.execute("DELETE FROM findings")
             if found:
@@ -528,7 +527,22 @@ def _serve(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyCon
     try:
         yield connection
     finally:
-        connection.close()
+        close(connection)
+
+
+def close(connection: duckdb.DuckDBPyConnection, wait: float = 10.0) -> None:
+    """Close a connection a cancelled query may still be winding down on (DuckDB refuses to close
+    a busy connection rather than wait)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            connection.close()
+            return
+        except duckdb.ResourceInUseException:
+            if time.monotonic() > deadline:
+                raise
+            connection.interrupt()
+            time.sleep(0.05)
 
 
 @contextmanager

@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS findings (
     sources JSON NOT NULL,
     detail VARCHAR NOT NULL,
     reading VARCHAR NOT NULL,  -- firm, or unsure: a line it rests on sits in a column read by choice or with rows unplaced
-    reading_reason VARCHAR NOT NULL
+    reading_reason VARCHAR NOT NULL,
+    exact JSON NOT NULL  -- the finding as `audit --format json` prints it, figures exactly as computed
 );
 
 CREATE OR REPLACE MACRO filings_known(k) AS TABLE

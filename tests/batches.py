@@ -72,6 +72,13 @@ def every_event(fid, line: int = 1) -> list[ev.PlanEvent]:
                              tagged=Decimal("543786900"), **at()),
         ev.StatementRead(statement="net_assets", column="2000", reading="chosen", totals=3, failing=0, alternatives=2,
                          unplaced=("line 40: Memo item",), **at()),
+        ev.Form5500Reported(ack_id="20240712091234NAL0001234567001", schedule="H", form_year=2023, amended=True,
+                            amounts={"NET_ASSETS_EOY_AMT": Decimal("5437869"), "TOT_CONTRIB_AMT": Decimal("-12.50")},
+                            answers={"FAIL_TRANSMIT_CONTRIB_IND": True}, opinion="1", accountant="Tanner LC",
+                            accountant_ein="870123456", **at("schedule_h", "")),
+        ev.Form5500ReconciliationReported(measure="net_assets", per_statements=Decimal("5437869"), per_form_5500=Decimal("5425524"),
+                                          items=(ev.ReconcilingItem(label="Benefits payable", amount=Decimal("-12345"), line=41),),
+                                          label="Net assets per the Form 5500", **at("notes", "")),
     ]
 
 

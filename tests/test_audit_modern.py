@@ -226,7 +226,7 @@ def test_cli_audit_shows_unsure_findings_apart_and_strict_fails_on_firm_ones_onl
     assert "--strict does not fail on them" in unsure
 
     result = planledger_json(mixed, "audit")
-    assert result["counts"] == {"firm": 1, "unsure": 4}
+    assert result["counts"] == {"firm": 1, "unsure": 4, "explained": 0}
     assert [(f["subject"], f["reading"]) for f in result["findings"]][:2] == [
         ("holding:mutual-funds", "firm"), ("holding:stable-value-fund", "unsure"),
     ]

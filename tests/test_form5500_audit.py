@@ -12,9 +12,10 @@ import pytest
 from ledger import events as ev
 from ledger.application import Ledger
 from ledger.batch import PlanRef
-from ledger.form5500 import MEASURES
+from ledger.form5500 import ANSWERS, LINES, MEASURES
 from projections import runner
 from projections.audit import audit
+from tests.cli import planledger, planledger_json
 from tests.form5500_batches import consistent_h, eleven_k, form5500
 
 Y1, Y2 = date(2022, 12, 31), date(2023, 12, 31)
@@ -50,6 +51,12 @@ def summary(findings) -> list[tuple]:
 
 def cells(finding) -> list[tuple]:
     return [(s["document"], s["line"], s.get("column"), s.get("form_line"), s["amount"]) for s in finding.sources]
+
+
+def test_no_two_schedules_print_a_figure_in_the_same_column():
+    """The projection reads a measure from whichever of its schedules' columns a row has."""
+    names = [x.column for lines in LINES.values() for x in lines] + [c for a in ANSWERS.values() for c in a]
+    assert len(names) == len(set(names))
 
 
 def test_each_filing_is_one_row_with_a_column_per_measure(ledger, tmp_path):
@@ -287,3 +294,17 @@ def test_the_query_files_show_the_figures_and_the_comparison(ledger, tmp_path):
         ("net_assets", D(1_165_000), D(1_165_001), "unexplained", None, "NET_ASSETS_EOY_AMT"),
         ("participant_loans", D(12_000), D(12_000), "agree", None, "PARTCP_LOANS_EOY_AMT"),
     ]
+
+
+def test_audit_lists_explained_differences_apart_from_findings(ledger, tmp_path):
+    ledger.record(form5500(Y1, year1()))
+    ledger.record(eleven_k(Y1, [*statements(D(1_165_000), benefits=D(37_500)), reconciliation("benefits", D(37_500), D(40_000))]))
+    result = planledger_json(tmp_path, "audit")
+    assert result["counts"] == {"firm": 0, "unsure": 0, "explained": 1} and result["findings"] == []
+    (shown,) = result["explained_differences"]
+    assert (shown["plan"], shown["subject"], shown["difference"], shown["note"]) == ("Acme 401(k) Plan", "benefits", "2500.00", "acme-11k-2022.txt:40")
+    assert [(s["document"], s["line"]) for s in shown["sources"]] == [
+        ("acme-11k-2022.txt", 40), ("acme-11k-2022.txt", 25), ("F_SCH_H_2022_latest.csv", 2),
+    ]
+    table = planledger(tmp_path, "audit")
+    assert table.returncode == 0 and "Explained differences" in table.stdout and "acme-11k-2022.txt:40" in table.stdout

@@ -265,3 +265,44 @@ def test_a_form_5500_and_an_11k_naming_the_same_ein_and_plan_number_are_one_plan
         assert eleven_k.plan_ids == (identified.originator_id,)
     finally:
         app.close()
+
+
+def test_reading_in_a_second_process_stores_the_same_events_and_reports(tmp_path):
+    from ledger.importing_datasets import import_datasets
+
+    folder = large_plan(tmp_path / "dol")
+    write(folder, "F_SCH_H", 2023, [schedule_h("20240715000001"), schedule_h("NOFORM")])
+    outcomes = []
+    for parallel in (False, True):
+        app = Ledger.open(tmp_path / f"home-{parallel}")
+        try:
+            reports = [(r.document, r.status, r.line, r.reason) for r in import_datasets(app, [folder], parallel=parallel)]
+            again = [r.status for r in import_datasets(app, [folder], parallel=parallel)]
+            events = [e for _, e in app.stored((ev.PlanIdentified, ev.FilingReported, ev.Form5500Reported, ev.NonexemptTransactionReported))]
+        finally:
+            app.close()
+        outcomes.append((reports, again, events))
+    assert outcomes[0] == outcomes[1]
+    assert [s for _, s, _, _ in outcomes[0][0]] == ["imported", "rejected"] and outcomes[0][1] == ["duplicate", "rejected"]
+
+
+def test_a_file_of_no_known_layout_is_refused_by_name_and_a_dry_run_writes_nothing(tmp_path):
+    folder = large_plan(tmp_path / "dol")
+    (tmp_path / "F_ODD.csv").write_text("ACK_ID,SOMETHING,ELSE\nA1,1,2\n")
+    reports, result = imported(tmp_path / "home", tmp_path / "F_ODD.csv", folder)
+    assert result.returncode == 1
+    assert [(Path(r["document"]).name, r["line"], r["reason"]) for r in reports] == [
+        ("F_ODD.csv", 1, "not a Form 5500 dataset this reader knows (the header matches no DOL layout)")
+    ]
+    reports, result = imported(tmp_path / "home", folder, options=("--dry-run", "--each-filing"))
+    assert result.returncode == 0 and [r["status"] for r in reports] == ["would import"]
+    assert stored(tmp_path / "home", ev.FilingReported) == []
+
+
+def test_a_row_is_cited_by_the_line_it_starts_on_also_after_a_cell_holding_a_newline(tmp_path):
+    folder = tmp_path / "dol"
+    folder.mkdir()
+    write(folder, "F_5500", 2023, [form("A1", name="ACME\nSAVINGS PLAN", h=""), form("A2", ein="999999999", h="")])
+    imported(tmp_path / "home", folder)
+    lines = {e.provenance.text: e.provenance.line for e in stored(tmp_path / "home", ev.FilingReported)}
+    assert lines == {"A1": 2, "A2": 4}

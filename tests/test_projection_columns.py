@@ -7,7 +7,10 @@ import re
 from pathlib import Path
 
 from ledger import events as ev
-from projections.rows import layout
+import msgspec
+import pytest
+
+from projections.rows import COLUMNS, layout
 from tests.cli import planledger_json
 from tests.conftest import SEEDS
 
@@ -30,6 +33,27 @@ def test_every_attribute_read_is_kept_in_attributes_by_some_event_type():
     assert read, "the SQL reads no attribute at all: the pattern is wrong"
     assert {name: files for name, files in read.items() if name not in kept} == {}
 
+
+def test_every_event_type_declares_which_fields_fill_the_typed_columns():
+    assert set(COLUMNS) == set(ev.PLAN_EVENT_TYPES)
+    assert {cls.__name__: layout(cls)[:2] for cls in (ev.ContributionReceived, ev.ParticipantLoansReported, ev.DeemedLoanMade)} == {
+        "ContributionReceived": ("amount", "source"),
+        "ParticipantLoansReported": ("balance", None),
+        "DeemedLoanMade": ("principal", "loan"),
+    }
+
+
+def test_a_declared_field_an_event_type_no_longer_has_fails_loudly(monkeypatch):
+    """A field renamed (here `principal` to `amount_lent`) without its declaration is an error,
+    not a NULL amount column."""
+
+    class Renamed(ev.PlanEvent, kw_only=True):
+        loan: str
+        amount_lent: msgspec.UnsetType | int = msgspec.UNSET
+
+    monkeypatch.setitem(COLUMNS, Renamed, {"principal": "amount", "loan": "kind"})
+    with pytest.raises(TypeError, match=r"declares Renamed.principal"):
+        layout(Renamed)
 
 
 def test_the_filings_view_gives_each_filings_period(tmp_path):

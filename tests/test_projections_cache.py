@@ -22,8 +22,17 @@ COUNT = "SELECT count(*) AS n FROM events"
 
 
 @pytest.fixture
-def home(tmp_path):
+def home(tmp_path, store_url, monkeypatch):
+    """The samples' ledger, its events in the home's SQLite file or in PostgreSQL (the commands
+    run here find it through PLANLEDGER_STORE); the projections are always the home's DuckDB file."""
+    if store_url.startswith("postgres"):
+        monkeypatch.setenv("PLANLEDGER_STORE", store_url)
+    return sqlite_home(tmp_path)
+
+
+def sqlite_home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
+    home.mkdir()
     ledger = Ledger.open(home)
     for batch in sample_batches():
         ledger.record(batch)
@@ -164,7 +173,9 @@ def test_a_notebook_writing_leaves_audit_the_last_consistent_state(home):
     assert len(said) == 1 and "another process holds it for writing" in said[0] and "last consistent state" in said[0]
 
 
-def test_a_notebook_holding_stale_projections_is_waited_for_then_answered_around(home, tmp_path):
+def test_a_notebook_holding_stale_projections_is_waited_for_then_answered_around(tmp_path):
+    """Two ledgers side by side: each in its own SQLite file."""
+    home = sqlite_home(tmp_path)
     batches = sample_batches()
     ledger = Ledger.open(home)
     runner.catch_up(ledger, home)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -240,7 +241,7 @@ def test_a_forged_receipts_file_is_reported(store):
     store.receipts.write_bytes(b"\n".join([lines[0], canonical(edited), canonical(resigned), lines[3][:40]]))
     assert store.anchored() == [
         ("signature", "receipt 2: the signature does not match its content (forged or edited)"),
-        ("key", f"signed by unknown key {public_hex(other)[:12]}, not this machine's key {public_hex(store.key)[:12]}"),
+        ("key", f"signed by unknown key {public_hex(other)[:12]}, not the trusted key {public_hex(store.key)[:12]}"),
         ("receipts", "receipt 3 follows receipt 2, but does not name it as previous: a receipt was removed, reordered or inserted before it"),
         ("receipts", "it is cut short (no newline): the file was truncated"),
     ]
@@ -320,3 +321,20 @@ def test_a_receipts_file_that_cannot_be_read_is_one_line(tmp_path):
     planledger(tmp_path, "import", str(SEEDS / "000_7d7b012b68c2cbfb.txt"))
     result = planledger(tmp_path, "verify", "--receipts", str(tmp_path / "missing.jsonl"))
     assert result.returncode == 2 and "cannot read the receipts file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_verify_on_another_machine_with_the_signers_public_key(tmp_path):
+    """An auditor holding only the signer's public key checks the receipts against it: receipts
+    re-signed by anyone else are refused, whatever key the receipts themselves name."""
+    planledger(tmp_path, "import", str(SEEDS / "000_7d7b012b68c2cbfb.txt"))
+    receipts = Path(f"{tmp_path}.receipts.jsonl")
+    signer = trusted_key()
+    good = planledger(tmp_path, "verify", "--receipts", str(receipts), "--key", signer.upper())
+    assert good.returncode == 0 and "1 receipt checked, 0 problems" in good.stderr
+    stranger = public_hex(Ed25519PrivateKey.generate())
+    bad = planledger(tmp_path, "verify", "--receipts", str(receipts), "--key", stranger)
+    assert bad.returncode == 1
+    assert f"signed by unknown key {signer[:12]}, not the trusted key {stranger[:12]}" in bad.stdout
+    for args, message in ((("--receipts", str(receipts), "--key", "abc"), "is not an ed25519 public key"), (("--key", signer), "give --receipts FILE too")):
+        refused = planledger(tmp_path, "verify", *args)
+        assert refused.returncode == 2 and message in refused.stderr and "Traceback" not in refused.stderr

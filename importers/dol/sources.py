@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from importers.files import iter_documents
+
 _DATASET_NAME = re.compile(r"f_[a-z0-9_]*\.csv", re.IGNORECASE)
 _SNIFF = 64
 
@@ -77,9 +79,12 @@ def _starts_with_ack_id(head: bytes) -> bool:
 
 
 def expand(paths: Iterable[Path], display) -> list[Source]:
-    """Each CSV as itself, each zip as its CSV members (sorted)."""
+    """Each CSV as itself, each zip as its CSV members (sorted), each folder as the datasets in it."""
     found = []
     for path in paths:
+        if path.is_dir():
+            found += expand([p for p in iter_documents([path]) if is_dataset(p)], display)
+            continue
         name = display(path)
         if path.suffix.lower() == ".zip":
             try:
