@@ -4,13 +4,13 @@ stops between groups, says what was stored, and leaves no parser process behind.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -91,5 +91,15 @@ def test_ctrl_c_stops_a_parallel_import_between_groups_and_leaves_no_parser_behi
         ledger.close()
     assert 0 < len(stored) < 400
     assert f"interrupted: {len(stored):,} filings stored" in stderr
-    time.sleep(1)
-    assert [pid for pid in children if os.path.exists(f"/proc/{pid}")] == []
+    deadline = time.monotonic() + 15
+    while (alive := [pid for pid in children if running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert alive == [], [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in alive]
+
+
+def running(pid: str) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
