@@ -29,6 +29,11 @@ def test_the_audit_finds_exactly_the_planted_disagreements_and_explains_the_reco
     assert keyed(audit["explained_differences"]) == expected.explained
     assert len(plans) == 8  # each plan's 11-Ks and Form 5500s are one plan
 
+    cell = next(s for f in audit["findings"] for s in f["sources"] if s["section"] == "schedule_h")
+    shown = planledger_json(tmp_path / "home", "show", f"{cell['document']}:{cell['line']}")
+    assert shown["source"] == "file" and cell["text"] in next(c["text"] for c in shown["context"] if c["target"])
+    assert {(e["column"], e["amount"]) for e in shown["events"]} >= {(cell["column"], cell["amount"])}
+
 
 def test_an_amended_form_5500_is_later_knowledge_of_the_same_plan_year(tmp_path):
     from bench.form5500_files import write_all
