@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bench.form5500_synth import ACCOUNTANTS, H_ASSET_ORDER, H_LIABILITY_ORDER, Filing5500, Plan, ack_id, subtotals_h
+from bench.form5500_synth import ACCOUNTANTS, H_ASSET_ORDER, H_LIABILITY_ORDER, Filing5500, Plan, ack_id, spread_gains, subtotals_h
 from bench.form5500_rows import LAYOUT_YEARS
 from bench.synth import LOANS, Filing
 from ledger import events as ev
@@ -257,11 +257,7 @@ def schedule_h_of(s: Statements, boy: Carry, eoy: dict[str, int], flows: dict[st
     for g in gains:
         a.setdefault(g, 0)
     subtotals_h(a)
-    plug = a["net_assets_eoy"] - a["net_assets_boy"] - a.get("transfers_in", 0) + a.get("transfers_out", 0) - a["net_income"]
-    whole = sum(gains.values())
-    parts = {g: plug * w // whole for g, w in gains.items()}
-    parts[next(iter(parts))] += plug - sum(parts.values())
-    for g, v in parts.items():
+    for g, v in spread_gains(a, gains).items():
         a[g] += v
     return subtotals_h(a)
 

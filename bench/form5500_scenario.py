@@ -2,7 +2,8 @@
 
 `bench.synth.rich_filings` makes the 11-Ks, `bench.form5500_11k` each plan-year's Form 5500 from
 the same true figures (agreeing, differing as a reconciliation note explains, or differing
-unexplained), and the 11-K of an "explained" plan-year prints that note (`bench.layouts`). What
+unexplained), and the 11-K of a plan-year whose Form 5500 differs by reconciling items prints
+that note (`bench.layouts`). What
 the audit must then say is known in advance: a `form5500_vs_11k` finding for each planted
 disagreement, an explained difference for each reconciled measure the audit compares, nothing
 else.
@@ -85,7 +86,7 @@ def write_scenario(out: Path, plans: int, years: int, seed: int, fmt: str = "tex
         if f5500 is not None:
             entry = f5500.manifest[0]
             key = (entry["ein"], entry["pn"])
-            if entry["mode"] == "explained":
+            if entry["reconciliations"]:  # explained, or carried over from last year's into a disagreeing one
                 filing = with_note(filing, entry["reconciliations"])
                 expected.explained |= {(*key, r["as_of"] or entry["year_end"], r["measure"]) for r in entry["reconciliations"]
                                        if r["measure"] in COMPARED and r["per_statements"] != r["per_form_5500"]}

@@ -123,6 +123,16 @@ class Filing5500:
         return Decimal(units) if self.plan.unit == 1 else Decimal(units).scaleb(-2)
 
 
+def spread_gains(a: dict[str, int], weights: dict[str, int]) -> dict[str, int]:
+    """The investment gains that make the year roll forward (what is left once the rest of the
+    year is known), spread over the gain lines by weight, to the dollar."""
+    plug = a["net_assets_eoy"] - a["net_assets_boy"] - a.get("transfers_in", 0) + a.get("transfers_out", 0) - a["net_income"]
+    whole = sum(weights.values())
+    parts = {gain: plug * w // whole for gain, w in weights.items()}
+    parts[next(iter(parts))] += plug - sum(parts.values())
+    return parts
+
+
 # -- The form's arithmetic, as the audit applies it -------------------------------------------
 
 
@@ -298,15 +308,12 @@ def schedule_h(rng: random.Random, plan: Plan, boy: Balances, eoy: Balances, flo
             weights[gain] = weights.get(gain, 0) + eoy.assets.get(m, 0) + 1
             a.setdefault(gain, 0)
     subtotals_h(a)
-    # investment gains are what is left once the rest of the year is known
-    plug = a["net_assets_eoy"] - a["net_assets_boy"] - a.get("transfers_in", 0) + a.get("transfers_out", 0) - a["net_income"]
-    whole = sum(weights.values())
-    parts = {gain: plug * w // whole for gain, w in weights.items()}
-    parts[next(iter(parts))] += plug - sum(parts.values())
+    parts = spread_gains(a, weights)
     for gain, v in parts.items():
         a[gain] += v
         if gain in _GAIN_SUBTOTAL:
             a[_GAIN_SUBTOTAL[gain]] += v
+    plug = sum(parts.values())
     a["total_income"] += plug
     a["net_income"] += plug
     return a

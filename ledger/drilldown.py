@@ -95,15 +95,20 @@ def file_lines(document: str, stored: dict[int, str]) -> list[str] | None:
     except (OSError, ValueError):
         return None
     for no, text in stored.items():
-        if no > len(lines) or lines[no - 1].strip() != text.strip():
-            return None  # changed since, or lines numbered by a reader (HTML, PDF)
+        if no > len(lines) or text.strip() not in lines[no - 1]:
+            return None  # changed since, or lines numbered by a reader (HTML, PDF); a CSV row holds its ACK_ID
     return lines
 
 
 def events_at(connection: duckdb.DuckDBPyConnection, document: str, line: int) -> list[dict[str, Any]]:
+    """The events read from the line; a Form 5500 row's figures one per cell (its DOL column)."""
     cursor = connection.execute(
         "SELECT notification_id, plan_id, position, type, as_of, amount, section, column_label AS column, label, item "
-        "FROM events WHERE document = $d AND line = $l ORDER BY notification_id",
+        "FROM events WHERE document = $d AND line = $l AND type <> 'Form5500Reported' "
+        "UNION ALL "
+        "SELECT f.notification_id, f.plan_id, e.position, 'Form5500Reported', f.as_of, f.amount, f.section, f.column_name, "
+        "f.caption, f.form_line FROM form5500_figures f JOIN events e USING (notification_id) "
+        "WHERE f.document = $d AND f.line = $l ORDER BY 1",
         {"d": document, "l": line},
     )
     names = [d[0] for d in cursor.description]

@@ -49,7 +49,8 @@ class Finding:
         return cls(
             check=d["check"], plan_id=UUID(d["plan_id"]), as_of=date.fromisoformat(d["as_of"]), subject=d["subject"],
             expected=decimal_or_none(d["expected"]), actual=decimal_or_none(d["actual"]), detail=d["detail"],
-            sources=d["sources"], unit=d["unit"], reading=d["reading"], reading_reason=d["reading_reason"],
+            sources=[{k: decimal_or_none(v) if k == "amount" else v for k, v in s.items()} for s in d["sources"]],
+            unit=d["unit"], reading=d["reading"], reading_reason=d["reading_reason"],
         )
 
     @property

@@ -444,13 +444,12 @@ CREATE OR REPLACE MACRO eleven_k_figures_known(k) AS TABLE
 -- The 11-K's reconciliation notes to Form 5500: the latest note per plan, year end and measure,
 -- its figure per the statements (or the Form 5500's less the reconciling items) and per the Form 5500.
 CREATE OR REPLACE MACRO reconciliations_known(k) AS TABLE
-    SELECT plan_id, as_of, attributes ->> 'measure' AS measure,
+    SELECT plan_id, as_of, kind AS measure,
            arg_max(coalesce(TRY_CAST(attributes ->> 'per_statements' AS DECIMAL(18, 2)),
-                            TRY_CAST(attributes ->> 'per_form_5500' AS DECIMAL(18, 2))
-                            - coalesce(list_sum(list_transform(CAST(attributes -> 'items' AS JSON[]),
-                                                               lambda i: TRY_CAST(i ->> 'amount' AS DECIMAL(18, 2)))), 0)),
+                            amount - coalesce(list_sum(list_transform(CAST(attributes -> 'items' AS JSON[]),
+                                                                      lambda i: TRY_CAST(i ->> 'amount' AS DECIMAL(18, 2)))), 0)),
                    recency(known_at, notification_id)) AS per_statements,
-           arg_max(TRY_CAST(attributes ->> 'per_form_5500' AS DECIMAL(18, 2)), recency(known_at, notification_id)) AS per_form_5500,
+           arg_max(amount, recency(known_at, notification_id)) AS per_form_5500,
            arg_max(notification_id, recency(known_at, notification_id)) AS note_id,
            arg_max(document, recency(known_at, notification_id)) AS note_document,
            arg_max(line, recency(known_at, notification_id)) AS note_line,

@@ -154,7 +154,7 @@ EVENTS_STATEMENT = """INSERT INTO events
 SELECT f.notification_id, f.plan_id, f.position, 'Form5500Reported', f.as_of, f.known_at, f.period_start,
        NULL, NULL, NULL, f.schedule, NULL, NULL, NULL, NULL,
        json_object('ack_id', f.ack_id, 'schedule', f.schedule, 'form_year', f.form_year, 'amended', f.amended),
-       f.filing_id, p.filing_document, p.filing_year_end, p.filing_prior_year_end, f.section, f.line, coalesce(f.text, ''),
+       f.filing_id, f.document, p.filing_year_end, p.filing_prior_year_end, f.section, f.line, coalesce(f.text, ''),
        NULL, 'dollars', NULL
 FROM form5500 f JOIN form5500_page p USING (notification_id)"""
 

@@ -203,7 +203,7 @@ class EventColumns:
         c["approximate"].append(getattr(event, "approximate", None))
         c["attributes"].append(self._encode({f: getattr(event, f) for f in rest}).decode())
         c["filing_id"].append(self._id(provenance.filing_id))
-        c["document"].append(head[0])
+        c["document"].append(provenance.document or head[0])  # the file read, where a filing spans several
         c["filing_year_end"].append(head[1])
         c["filing_prior_year_end"].append(head[2])
         c["section"].append(provenance.section)

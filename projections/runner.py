@@ -31,7 +31,7 @@ FILE_NAME = "projections.duckdb"
 PAGE_SIZE = 10_000
 EVENTS = "events"
 FINDINGS = "findings"
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 
 
 def projections_path(home: Path) -> Path:
