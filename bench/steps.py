@@ -82,6 +82,53 @@ def step_parse(work: Path, plans: int, years: int, seed: int, store: str) -> dic
     return {"count": len(documents), "unit": "documents"} | timed(clock)
 
 
+REPEATS = 10_000
+
+
+def repeated_holdings(times: int) -> bytes:
+    """A synthetic filing whose first Schedule H line is printed `times` times (an 837 KB filing
+    of 10,000 such lines once took 40 s: linking each to the ones before it was quadratic)."""
+    from bench.render import render
+
+    text = render(next(iter(filings(1, 1, 0))).batch)
+    start = text.index("SCHEDULE H, LINE 4i")
+    line_start = text.index("\n *   ", start) + 1
+    line = text[line_start : text.index("\n", line_start) + 1]
+    return (text[:line_start] + line * times + text[line_start + len(line):]).encode()
+
+
+def step_repeated_holdings(work: Path, plans: int, years: int, seed: int, store: str) -> dict:
+    """One filing whose holding line repeats REPEATS times, imported whole (read, appended,
+    projected); the baseline is the same filing with a tenth of the repeats, per line: a ratio
+    near 1 is cost linear in the document's size."""
+    return import_one_document(work / "big", repeated_holdings(REPEATS), REPEATS)
+
+
+def step_repeated_holdings_tenth(work: Path, plans: int, years: int, seed: int, store: str) -> dict:
+    return import_one_document(work / "small", repeated_holdings(REPEATS // 10), REPEATS // 10)
+
+
+def import_one_document(folder: Path, data: bytes, lines: int) -> dict:
+    from ledger.importing import import_documents
+    from importers import parse_document
+    from projections import runner
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "repeated.txt"
+    path.write_bytes(data)
+    ledger = open_ledger(folder, "")
+    clock = Clock()
+    try:
+        with clock:
+            (report,) = import_documents(ledger, [path], parse_document, max_bytes=10 * len(data))
+            runner.catch_up(ledger, folder / "home")
+    finally:
+        ledger.close()
+    if report.status != "imported":
+        raise RuntimeError(f"the repeated-holdings filing was not imported: {report.reason}")
+    return {"count": lines, "unit": "holding lines", "bytes": len(data)} | timed(clock)
+
+
 def step_import_parallel(work: Path, plans: int, years: int, seed: int, store: str) -> dict:
     from ledger.parsing import available_cores
 
