@@ -59,6 +59,11 @@ def indicator(column: str, text: str) -> bool | None:
     raise CellError(column, f"not a yes/no answer: {text[:40]!r}")
 
 
+def indicators(columns: tuple[str, ...], cells: dict[str, str]) -> dict[str, bool]:
+    """The answered yes/no cells of a row, by column, in `columns`' order (`indicator` for each)."""
+    return {column: answer for column in columns if cells.get(column) and (answer := indicator(column, cells[column])) is not None}
+
+
 def day(column: str, text: str) -> date | None:
     """YYYY-MM-DD (a time after it is ignored), or MM/DD/YYYY."""
     text = text.strip()
