@@ -16,6 +16,7 @@ def document_digest(data: bytes) -> str:
     return hashlib.sha256(data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")).hexdigest()
 
 
+@lru_cache(maxsize=1 << 12)  # a dataset import asks for each filing's id three times (duplicate check, events, validation)
 def filing_id(digest: str) -> UUID:
     return uuid5(NAMESPACE, f"filing:{digest}")
 

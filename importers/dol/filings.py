@@ -34,6 +34,8 @@ _G_AMOUNTS = (  # the transaction's amount: the first of these the row fills
     "NON_EXEMPT_CURR_VALUE_AST_AMT", "NON_EXEMPT_COST_AST_AMT",
 )
 _SF_PREFIX = {"F_5500": "", "F_5500_SF": "SF_"}
+_AMOUNT_COLUMNS = {schedule: tuple(line.column for line in lines) for schedule, lines in LINES.items()}
+_ANSWER_COLUMNS = {schedule: tuple(columns) for schedule, columns in ANSWERS.items()}
 
 
 def digest(ack_id: str) -> str:
@@ -117,14 +119,11 @@ def _build(joined: Joined) -> FilingBatch:
     for row in [form] if sf else financial:
         schedule = "SF" if sf else _SCHEDULE[row.dataset]
         as_of = year_end if sf else (_cell(row, v.day, _PERIOD[row.dataset][1]) or year_end)
-        amounts = {}
-        for line in LINES[schedule]:
-            if (figure := _cell(row, v.amount, line.column)) is not None:
-                amounts[line.column] = figure
-        answers = {}
-        for column in ANSWERS[schedule]:
-            if (answer := _cell(row, v.indicator, column)) is not None:
-                answers[column] = answer
+        try:
+            amounts = v.amounts(_AMOUNT_COLUMNS[schedule], row.cells)
+            answers = v.indicators(_ANSWER_COLUMNS[schedule], row.cells)
+        except v.CellError as e:
+            raise _Refused(row, str(e)) from None
         auditor = (row.cells.get("ACCOUNTANT_FIRM_NAME") or "").strip()
         figures.append(
             ev.Form5500Reported(

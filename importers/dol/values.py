@@ -34,6 +34,19 @@ def amount(column: str, text: str) -> Decimal | None:
     return Decimal(text)
 
 
+def amounts(columns: tuple[str, ...], cells: dict[str, str]) -> dict[str, Decimal]:
+    """The filled amount cells of a row, by column, in `columns`' order: `amount` for each, with
+    the empty cells (most of a schedule) skipped before any parsing."""
+    out = {}
+    for column in columns:
+        text = cells.get(column)
+        if text and (text := text.strip()):
+            if _AMOUNT.fullmatch(text) is None:
+                raise CellError(column, f"not an amount: {text[:40]!r}")
+            out[column] = Decimal(text)
+    return out
+
+
 def indicator(column: str, text: str) -> bool | None:
     """The DOL's yes/no codes: 1/Y/yes true, 2/0/N/no false."""
     text = text.strip().lower()
@@ -44,6 +57,11 @@ def indicator(column: str, text: str) -> bool | None:
     if text in _FALSE:
         return False
     raise CellError(column, f"not a yes/no answer: {text[:40]!r}")
+
+
+def indicators(columns: tuple[str, ...], cells: dict[str, str]) -> dict[str, bool]:
+    """The answered yes/no cells of a row, by column, in `columns`' order (`indicator` for each)."""
+    return {column: answer for column in columns if cells.get(column) and (answer := indicator(column, cells[column])) is not None}
 
 
 def day(column: str, text: str) -> date | None:
