@@ -22,22 +22,18 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from ledger import events as ev
-from ledger.batch import FilingBatch, PlanBatch, PlanRef
+from ledger.batch import FilingBatch
 from ledger.chain import chain_hash
-from ledger.identity import filing_id as filing_id_of
-from ledger.identity import ein_key, new_plan_id, plan_key_id, plan_keys
+from ledger.identity import ein_key, plan_key_id
 from ledger.linking import Column, InvestmentCatalog
+from ledger.prepared import InvalidBatchError, PreparedBatch, PreparedPlan, prepare
 from ledger.store import store_env
-from ledger.transcoding import StructMapper, _topic
+from ledger.transcoding import StructMapper, _topic, positioned
 
 HOLDING_TOPIC = _topic(ev.HoldingReported)
 IDENTIFIED_TOPIC = _topic(ev.PlanIdentified)
 NOTIFICATION_PAGE = 1000
-CACHED_PLANS = 20_000  # plan heads (and plan keys) kept between appends
-
-
-class InvalidBatchError(ValueError):
-    """A batch the ledger must not store (a programming error in an importer)."""
+CACHED_PLANS = 50_000  # plan heads (and plan keys) kept between appends: about 2.5 KB each without holdings
 
 
 class ConflictError(RuntimeError):
@@ -97,20 +93,20 @@ class Ledger(Application[UUID]):
 
     # -- writing ---------------------------------------------------------------------------
 
-    def record(self, batch: FilingBatch) -> Recorded | Duplicate:
+    def record(self, batch: FilingBatch | PreparedBatch) -> Recorded | Duplicate:
         """Append a filing whole, or report that it is already stored."""
         return self.record_many([batch])[0]
 
-    def record_many(self, batches: Sequence[FilingBatch], *, attempts: int = 10) -> list[Recorded | Duplicate]:
+    def record_many(self, batches: Sequence[FilingBatch | PreparedBatch], *, attempts: int = 10) -> list[Recorded | Duplicate]:
         """Append several filings in one transaction: fewer commits, and each filing is still
         wholly present or wholly absent. A collision with another writer (or with a copy of
-        a filing it stored meanwhile) prepares the whole group again at the new heads."""
-        for batch in batches:
-            validate(batch)
+        a filing it stored meanwhile) prepares the whole group again at the new heads.
+        A `PreparedBatch` was checked when it was prepared (`ledger.prepared`)."""
+        ready = [b if isinstance(b, PreparedBatch) else prepare(b) for b in batches]
         for _ in range(attempts):
-            pending = Pending(stored_filings=self.recorder.stored_originators([b.filing_id for b in batches]))
-            pending.unclaimed = self._unclaimed(batches)
-            results = [self._prepare(batch, pending) for batch in batches]
+            pending = Pending(stored_filings=self.recorder.stored_originators([b.filing_id for b in ready]))
+            pending.unclaimed = self._unclaimed(ready)
+            results = [self._prepare(batch, pending) for batch in ready]
             if not pending.stored:
                 return results
             try:
@@ -125,23 +121,23 @@ class Ledger(Application[UUID]):
             self._heads.update(pending.heads)
             self._claims.update(pending.claims)
             return results
-        msg = f"{batches[0].document}: other writers kept appending to the same plans; try again"
+        msg = f"{ready[0].document}: other writers kept appending to the same plans; try again"
         raise ConflictError(msg)
 
-    def _prepare(self, batch: FilingBatch, pending: Pending) -> Recorded | Duplicate:
+    def _prepare(self, batch: PreparedBatch, pending: Pending) -> Recorded | Duplicate:
         if batch.filing_id in pending.filings or batch.filing_id in pending.stored_filings:
             return Duplicate(batch.filing_id)
         plan_ids: list[UUID] = []
-        for plan_batch in batch.plans:
-            plan_id, claims = self._resolve_plan(plan_batch.plan, pending)
+        for plan in batch.plans:
+            plan_id, claims = self._resolve_plan(plan, pending)
             if plan_id in plan_ids:
-                msg = f"{batch.document}: the filing names plan {plan_batch.plan.name!r} twice"
+                msg = f"{batch.document}: the filing names plan {plan.plan.name!r} twice"
                 raise InvalidBatchError(msg)
             plan_ids.append(plan_id)
             if plan_id not in pending.heads:
                 pending.heads[plan_id] = self._head(plan_id).copy()
             pending.stored += map(self.mapper.to_stored_event, claims)
-            pending.stored += self._chain(plan_batch, plan_id, pending.heads[plan_id])
+            pending.stored += self._chain(plan, plan_id, pending.heads[plan_id])
         marker = ev.FilingRecorded(
             originator_id=batch.filing_id,
             digest=batch.digest,
@@ -155,37 +151,47 @@ class Ledger(Application[UUID]):
         pending.filings.add(batch.filing_id)
         return Recorded(batch.filing_id, tuple(plan_ids), batch.event_count)
 
-    def _chain(self, batch: PlanBatch, plan_id: UUID, head: PlanHead) -> list[StoredEvent]:
-        """The batch's events placed after the plan's head, each naming the hash of the one
-        before it, with holdings linked to the investments the plan already reported.
+    def _chain(self, plan: PreparedPlan, plan_id: UUID, head: PlanHead) -> list[StoredEvent]:
+        """The plan's events placed after its head, each naming the hash of the one before it,
+        with holdings linked to the investments the plan already reported.
 
         `head` is advanced in place; it is kept only once the append succeeds.
         """
         columns: dict[tuple[str, Any], Column] = defaultdict(Column)
         stored = []
-        to_stored, replace, link = self.mapper.to_stored_event, msgspec.structs.replace, head.catalog.link
+        seal = self._seal
+        link = head.catalog.link
         version, chain = head.version, head.chain
-        for event in batch.events:
+        plan_text = str(plan_id).encode()
+        for event in plan.events:
             version += 1
-            if type(event) is ev.HoldingReported:
-                key = link(event.label or event.issuer, columns[(event.provenance.section, event.as_of)])
-                event = replace(event, originator_id=plan_id, originator_version=version, prev=chain, investment=key)
+            if event.holding is None:
+                state = seal(positioned(event.body, plan_text, version, chain))
             else:
-                event = replace(event, originator_id=plan_id, originator_version=version, prev=chain)
-                if type(event) is ev.PlanIdentified and event.ein:
-                    head.eins.add(ein_key(event.ein, event.plan_number))
-            record = to_stored(event)
-            chain = chain_hash(record.topic, record.state)
-            stored.append(record)
+                holding = event.holding
+                key = link(holding.label or holding.issuer, columns[(holding.provenance.section, holding.as_of)])
+                holding = msgspec.structs.replace(holding, originator_id=plan_id, originator_version=version, prev=chain, investment=key)
+                state = self.mapper.to_stored_event(holding).state
+            chain = chain_hash(event.topic, state)
+            stored.append(StoredEvent(plan_id, version, event.topic, state))
+        head.eins.update(plan.eins)
         head.version, head.chain = version, chain
         return stored
 
-    def _resolve_plan(self, ref: PlanRef, pending: Pending) -> tuple[UUID, list[ev.PlanKeyClaimed]]:
+    def _seal(self, state: bytes) -> bytes:
+        """What the mapper does to an encoded state before it is stored (compression, a cipher)."""
+        if self.mapper.compressor:
+            state = self.mapper.compressor.compress(state)
+        if self.mapper.cipher:
+            state = self.mapper.cipher.encrypt(state)
+        return state
+
+    def _resolve_plan(self, prepared: PreparedPlan, pending: Pending) -> tuple[UUID, list[ev.PlanKeyClaimed]]:
         """The plan a filing names: by EIN and plan number first, else by name; but a name never
         joins two plans with different EINs ("401(k) Plan" is the name of thousands), so a name
         claimed by a plan named by another EIN is passed over."""
-        keys = plan_keys(ref.name, ref.ein, ref.plan_number)
-        claimed = {key: pending.claims.get(key) or self._claimed_plan(key, pending.unclaimed) for key in keys}
+        ref = prepared.plan
+        claimed = {key: pending.claims.get(key) or self._claimed_plan(key, pending.unclaimed) for key, _ in prepared.keys}
         own = ein_key(ref.ein, ref.plan_number) if ref.ein else ""
 
         def joins(key: str, plan_id: UUID | None) -> bool:
@@ -198,17 +204,18 @@ class Ledger(Application[UUID]):
 
         plan_id = next((p for k, p in claimed.items() if joins(k, p)), None)
         if plan_id is None:
-            plan_id = new_plan_id(keys[0])
+            plan_id = prepared.new_id
             pending.heads.setdefault(plan_id, PlanHead())  # its first key is unclaimed: no event of it is stored
-        new = [key for key, claim in claimed.items() if claim is None]
-        for key in new:
-            pending.claims[key] = plan_id
-        return plan_id, [ev.PlanKeyClaimed(originator_id=plan_key_id(k), key=k, plan_id=plan_id) for k in new]
+        claims = []
+        for key, key_id in prepared.keys:
+            if claimed[key] is None:
+                pending.claims[key] = plan_id
+                claims.append(ev.PlanKeyClaimed(originator_id=key_id, key=key, plan_id=plan_id))
+        return plan_id, claims
 
-    def _unclaimed(self, batches: Sequence[FilingBatch]) -> set[str]:
+    def _unclaimed(self, batches: Sequence[PreparedBatch]) -> set[str]:
         """The group's plan keys that no stored claim names, in one query rather than one per key."""
-        keys = {k for b in batches for p in b.plans for k in plan_keys(p.plan.name, p.plan.ein, p.plan.plan_number) if k not in self._claims}
-        ids = {plan_key_id(k): k for k in keys}
+        ids = {i: k for b in batches for p in b.plans for k, i in p.keys if k not in self._claims}
         stored = self.recorder.stored_originators(list(ids))
         return {k for i, k in ids.items() if i not in stored}
 
@@ -312,26 +319,4 @@ class PlanSummary:
         elif isinstance(event, ev.FilingReported):
             self.filings += 1
             self.year_ends.add(event.as_of)
-
-
-def validate(batch: FilingBatch) -> None:
-    """Refuse batches no importer should produce: they would corrupt positions or provenance."""
-    problems = []
-    if batch.filing_id != filing_id_of(batch.digest):
-        problems.append("filing id does not match the document digest")
-    if not batch.plans:
-        problems.append("no plan")
-    for plan_batch in batch.plans:
-        if not (plan_batch.plan.name or plan_batch.plan.ein):
-            problems.append("a plan with neither name nor EIN")
-        if not plan_batch.events:
-            problems.append(f"no events for plan {plan_batch.plan.name!r}")
-        for event in plan_batch.events:
-            if not isinstance(event, ev.PlanEvent) or event.originator_version:
-                problems.append(f"{type(event).__name__} is not an unpositioned plan event")
-            elif event.provenance.filing_id is not batch.filing_id and event.provenance.filing_id != batch.filing_id:
-                problems.append(f"{type(event).__name__} cites another filing")
-    if problems:
-        msg = f"{batch.document}: invalid batch: {'; '.join(sorted(set(problems)))}"
-        raise InvalidBatchError(msg)
 

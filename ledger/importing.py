@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import msgspec
 
 from ledger import events as ev
+from ledger.collecting import fewer_collections
 from ledger.application import ConflictError, Duplicate, InvalidBatchError, Ledger, Recorded
 from ledger.identity import document_digest, filing_id
 from ledger.parsing import parsed_in_order
 from ledger.batch import FilingBatch, ImportResult, Rejected, Skipped
+from ledger.prepared import PreparedBatch, ready
 
 Parser = Callable[[str, bytes], ImportResult]
 
@@ -31,6 +34,7 @@ class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
 
 
 GROUP = 100  # filings appended per transaction: one commit for many, each still whole or absent
+Appendable = FilingBatch | PreparedBatch
 
 
 def import_documents(
@@ -51,20 +55,27 @@ def import_documents(
     def read(path: Path) -> tuple[str, bytes] | ImportReport:
         return read_document(path, max_bytes, stored)
 
-    for path, result in zip(paths, parsed_in_order(paths, read, parse, jobs), strict=True):
-        if dry_run:
-            yield _dry(display_name(path), result)
-            continue
-        parsed.append((display_name(path), result))
-        batches += isinstance(result, FilingBatch)
-        if batches >= group:
-            yield from import_group(ledger, parsed)
-            parsed, batches = [], 0
-    yield from import_group(ledger, parsed)
+    with fewer_collections():
+        for path, result in zip(paths, parsed_in_order(paths, read, partial(parse_ready, parse), jobs), strict=True):
+            if dry_run:
+                yield _dry(display_name(path), result)
+                continue
+            parsed.append((display_name(path), result))
+            batches += isinstance(result, Appendable)
+            if batches >= group:
+                yield from import_group(ledger, parsed)
+                parsed, batches = [], 0
+        yield from import_group(ledger, parsed)
 
 
-def _dry(document: str, result: ImportResult | ImportReport) -> ImportReport:
-    if isinstance(result, FilingBatch):
+def parse_ready(parse: Parser, name: str, data: bytes) -> ImportResult | PreparedBatch:
+    """The parse, prepared for the append where it ran (`ledger.prepared`): in a parser process,
+    the importing process is left only the append."""
+    return ready(parse(name, data))
+
+
+def _dry(document: str, result: ImportResult | PreparedBatch | ImportReport) -> ImportReport:
+    if isinstance(result, FilingBatch | PreparedBatch):
         return msgspec.structs.replace(describe(result), status="would import")
     return result if isinstance(result, ImportReport) else refusal(document, result)
 
@@ -122,10 +133,10 @@ def rejected(name: str, reason: str) -> ImportReport:
     return ImportReport(document=name, status="rejected", reason=reason)
 
 
-def import_group(ledger: Ledger, parsed: list[tuple[str, ImportResult | ImportReport]]) -> Iterator[ImportReport]:
+def import_group(ledger: Ledger, parsed: list[tuple[str, ImportResult | PreparedBatch | ImportReport]]) -> Iterator[ImportReport]:
     """Append the group's filings in one transaction; if one of them is refused, append them one
     by one so that only that one is reported rejected."""
-    batches = [r for _, r in parsed if isinstance(r, FilingBatch)]
+    batches = [r for _, r in parsed if isinstance(r, Appendable)]
     try:
         outcomes = iter(ledger.record_many(batches)) if batches else iter(())
     except (InvalidBatchError, ConflictError):
@@ -133,7 +144,7 @@ def import_group(ledger: Ledger, parsed: list[tuple[str, ImportResult | ImportRe
     for document, result in parsed:
         if isinstance(result, ImportReport):
             yield result
-        elif outcomes is None or not isinstance(result, FilingBatch):
+        elif outcomes is None or not isinstance(result, Appendable):
             yield import_one(ledger, document, result)
         else:
             yield report(describe(result), next(outcomes))
@@ -145,8 +156,8 @@ def refusal(document: str, result: Skipped | Rejected) -> ImportReport:
     return ImportReport(document=document, status="rejected", reason=result.reason, line=result.line)
 
 
-def import_one(ledger: Ledger, document: str, result: ImportResult) -> ImportReport:
-    if not isinstance(result, FilingBatch):
+def import_one(ledger: Ledger, document: str, result: ImportResult | PreparedBatch) -> ImportReport:
+    if not isinstance(result, Appendable):
         return refusal(document, result)
     try:
         outcome = ledger.record(result)
@@ -161,8 +172,11 @@ def report(described: ImportReport, outcome: Recorded | Duplicate) -> ImportRepo
     return described
 
 
-def describe(batch: FilingBatch) -> ImportReport:
-    year_ends = {e.as_of for p in batch.plans for e in p.events if isinstance(e, ev.FilingReported)}
+def describe(batch: FilingBatch | PreparedBatch) -> ImportReport:
+    if isinstance(batch, PreparedBatch):
+        year_ends = set(batch.year_ends)
+    else:
+        year_ends = {e.as_of for p in batch.plans for e in p.events if isinstance(e, ev.FilingReported)}
     return ImportReport(
         document=batch.document,
         status="imported",

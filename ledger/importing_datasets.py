@@ -9,8 +9,8 @@ its events are built.
 
 On more than one core the reading (CSV, join, duplicate check, events) runs in a second process
 and this one only appends: the two halves cost about the same, so two cores nearly halve the
-time. Batches cross between the processes as msgpack, each event encoded by its own type (pickling
-Decimal-laden structs costs more than building them).
+time. The reading half also prepares each batch for the append (`ledger.prepared`: checked, its
+events encoded), so what crosses between the processes is msgpack of bytes and strings.
 """
 
 from __future__ import annotations
@@ -26,17 +26,18 @@ import msgspec
 
 from importers.dol import Dataset, Joined, Orphan, SourceError, Staging, build, digest, document, expand, joined, survey
 from importers.dol.filings import PREFIX as FORM_5500
-from ledger import events as ev
 from ledger.application import Ledger
-from ledger.batch import FilingBatch, PlanBatch, PlanRef, Rejected
+from ledger.batch import Rejected
+from ledger.collecting import fewer_collections
 from ledger.identity import filing_id
 from ledger.importing import ImportReport, _dry, display_name, import_group
+from ledger.prepared import PreparedBatch, ready
 
 __all__ = ["FORM_5500", "import_datasets"]  # FORM_5500: how a filing's report is named
 
 DATASET_GROUP = 2000  # filings per transaction: a dataset's filings are small (4 to 5 events), and a commit costs tens of milliseconds
 PARALLEL_BYTES = 16 << 20  # below this, a second process costs more (its start-up) than it saves
-Item = FilingBatch | Rejected | ImportReport
+Item = PreparedBatch | Rejected | ImportReport
 
 
 def import_datasets(
@@ -59,11 +60,12 @@ def import_datasets(
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and sum(_size(d) for d in found.read) >= PARALLEL_BYTES
     chunks = _in_process(dict(ledger.env), found.read, group) if parallel else produce(ledger.recorder.stored_originators, found.read, group)
-    for chunk in chunks:
-        if dry_run:
-            yield from (_dry(_name(item), item) for item in chunk)
-        else:
-            yield from import_group(ledger, [(_name(item), item) for item in chunk])
+    with fewer_collections():
+        for chunk in chunks:
+            if dry_run:
+                yield from (_dry(_name(item), item) for item in chunk)
+            else:
+                yield from import_group(ledger, [(_name(item), item) for item in chunk])
 
 
 def produce(stored: Callable[[list[UUID]], set[UUID]], datasets: list[Dataset], group: int) -> Iterator[list[Item]]:
@@ -99,7 +101,7 @@ def _built(stored: Callable[[list[UUID]], set[UUID]], filings: list[Joined]) -> 
         return
     ids = {j.ack_id: filing_id(digest(j.ack_id)) for j in filings}
     present = stored(list(set(ids.values())))
-    yield [_duplicate(j) if ids[j.ack_id] in present else build(j) for j in filings]
+    yield [_duplicate(j) if ids[j.ack_id] in present else ready(build(j)) for j in filings]
 
 
 def _name(item: Item) -> str:
@@ -129,8 +131,6 @@ def _refused(e: SourceError) -> ImportReport:
 
 # -- the reading half in a second process ------------------------------------------------------
 
-_TYPES = ev.PLAN_EVENT_TYPES
-_INDEX = {t: i for i, t in enumerate(_TYPES)}
 
 
 def _in_process(env: dict[str, str], datasets: list[Dataset], group: int) -> Iterator[list[Item]]:
@@ -159,8 +159,9 @@ def _reader(env: dict[str, str], datasets: list[Dataset], group: int, queue) -> 
     ledger = Ledger(env)
     encode = _Encoder()
     try:
-        for chunk in produce(ledger.recorder.stored_originators, datasets, group):
-            queue.put(encode(chunk))
+        with fewer_collections():
+            for chunk in produce(ledger.recorder.stored_originators, datasets, group):
+                queue.put(encode(chunk))
         queue.put(None)
     except Exception as e:  # noqa: BLE001 - reported to the importing process, which stops with it
         queue.put(f"{type(e).__name__}: {e}")
@@ -168,38 +169,35 @@ def _reader(env: dict[str, str], datasets: list[Dataset], group: int, queue) -> 
         ledger.close()
 
 
+class _Chunk(msgspec.Struct, array_like=True):
+    """A chunk as it crosses between the processes: one typed list per kind of item, and the
+    order to put them back in (one decode for the whole chunk)."""
+
+    order: str
+    batches: list[PreparedBatch]
+    rejected: list[Rejected]
+    reports: list[ImportReport]
+
+
 class _Encoder:
     def __init__(self) -> None:
         self._encode = msgspec.msgpack.Encoder().encode
 
     def __call__(self, chunk: Sequence[Item]) -> bytes:
-        wire = []
+        kinds: dict[str, list] = {"b": [], "r": [], "i": []}
+        order = []
         for item in chunk:
-            if isinstance(item, FilingBatch):
-                plans = [(self._encode(p.plan), [(_INDEX[type(e)], self._encode(e)) for e in p.events]) for p in item.plans]
-                wire.append(("b", item.document, item.digest, item.filing_id, plans))
-            else:
-                wire.append(("r" if isinstance(item, Rejected) else "i", self._encode(item)))
-        return self._encode(wire)
+            kind = "b" if isinstance(item, PreparedBatch) else "r" if isinstance(item, Rejected) else "i"
+            kinds[kind].append(item)
+            order.append(kind)
+        return self._encode(_Chunk("".join(order), kinds["b"], kinds["r"], kinds["i"]))
 
 
 class _Decoder:
     def __init__(self) -> None:
-        self._events = [msgspec.msgpack.Decoder(t) for t in _TYPES]
-        self._plan = msgspec.msgpack.Decoder(PlanRef)
-        self._rejected = msgspec.msgpack.Decoder(Rejected)
-        self._report = msgspec.msgpack.Decoder(ImportReport)
+        self._decode = msgspec.msgpack.Decoder(_Chunk).decode
 
     def __call__(self, data: bytes) -> list[Item]:
-        items: list[Item] = []
-        for entry in msgspec.msgpack.decode(data):
-            if entry[0] == "b":
-                _, name, the_digest, fid, plans = entry
-                batches = [
-                    PlanBatch(plan=self._plan.decode(ref), events=[self._events[i].decode(e) for i, e in events])
-                    for ref, events in plans
-                ]
-                items.append(FilingBatch(document=name, digest=the_digest, filing_id=UUID(fid), plans=batches))
-            else:
-                items.append((self._rejected if entry[0] == "r" else self._report).decode(entry[1]))
-        return items
+        wire = self._decode(data)
+        kinds = {"b": iter(wire.batches), "r": iter(wire.rejected), "i": iter(wire.reports)}
+        return [next(kinds[kind]) for kind in wire.order]

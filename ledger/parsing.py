@@ -10,6 +10,7 @@ are spawned, not forked: the main process holds database connections and their t
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -19,6 +20,8 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
+
+from ledger.collecting import BULK_THRESHOLD
 
 Result = TypeVar("Result")
 Parsed = TypeVar("Parsed")
@@ -103,6 +106,7 @@ def _start_worker() -> None:
     """Ctrl-C is the main process's to handle; and a worker ends when the main process does,
     even killed (SIGKILL): an orphan would hold the terminal's pipes open and wait forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(BULK_THRESHOLD)  # a parser does bulk work for its whole life (see ledger.collecting)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()

@@ -132,3 +132,13 @@ class StructMapper(Mapper):
         if self.compressor:
             state = self.compressor.decompress(state)
         return self.transcoder.decode_as(state, _resolve(stored_event.topic))
+
+
+def positioned(body: bytes, plan: bytes, version: int, prev: str) -> bytes:
+    """The stored state of a plan event encoded unpositioned (`body`), with its position put in:
+    byte for byte what encoding the positioned event gives, because a plan event's position
+    fields (originator_id, originator_version, prev) come first and are left out while they hold
+    their defaults. `plan` is the plan id as its canonical text."""
+    if prev:
+        return b'{"originator_id":"%b","originator_version":%d,"prev":"%b",%b' % (plan, version, prev.encode(), body[1:])
+    return b'{"originator_id":"%b","originator_version":%d,%b' % (plan, version, body[1:])

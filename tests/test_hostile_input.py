@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from importers import parse_document
-from ledger.application import Ledger, validate
+from ledger.application import Ledger
+from ledger.prepared import validate
 from ledger.batch import FilingBatch, Rejected, Skipped
 from ledger.importing import import_one
 from projections.rows import EventColumns

@@ -14,9 +14,11 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from ledger import application
 from ledger import events as ev
 from ledger.application import Duplicate, InvalidBatchError, Ledger, Pending, Recorded
 from ledger.chain import chain_hash
+from ledger.prepared import prepare
 from ledger.batch import FilingBatch, PlanBatch
 from tests.batches import filing
 
@@ -28,7 +30,7 @@ def stored_count(ledger: Ledger) -> int:
 def prepared(ledger: Ledger, batch: FilingBatch) -> list:
     """The stored events `record` would insert for `batch`, without inserting them."""
     pending = Pending()
-    ledger._prepare(batch, pending)
+    ledger._prepare(prepare(batch), pending)
     return pending.stored
 
 
@@ -94,16 +96,16 @@ def test_a_batch_failing_midway_leaves_nothing(ledger, monkeypatch):
     ledger.record(filing("first"))
     before = stored_count(ledger)
     batch = filing("second", plans=("Example 401(k) Plan", "Another Plan"))
-    real = ledger.mapper.to_stored_event
+    real = application.chain_hash
     calls = []
 
-    def fail_on_the_fortieth(event):
-        calls.append(event)
+    def fail_on_the_fortieth(topic, state):
+        calls.append(topic)
         if len(calls) == 40:
             raise RuntimeError("injected failure")
-        return real(event)
+        return real(topic, state)
 
-    monkeypatch.setattr(ledger.mapper, "to_stored_event", fail_on_the_fortieth)
+    monkeypatch.setattr(application, "chain_hash", fail_on_the_fortieth)
     with pytest.raises(RuntimeError, match="injected"):
         ledger.record(batch)
     monkeypatch.undo()
