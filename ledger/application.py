@@ -11,7 +11,8 @@ a concurrent writer to the same plan collides on a position and the append is re
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -76,6 +77,25 @@ class Pending:
     unclaimed: set[str] = field(default_factory=set)  # plan keys no stored claim names (looked up for the whole group)
 
 
+@dataclass
+class Staged(Pending):
+    """A group prepared for one write: its filings, what they were recorded as, and the write."""
+
+    ready: list[PreparedBatch] = field(default_factory=list)
+    results: list[Recorded | Duplicate] = field(default_factory=list)
+    written: Future = field(default_factory=Future)
+
+
+def _done() -> Future:
+    future: Future = Future()
+    future.set_result(None)
+    return future
+
+
+Batch = FilingBatch | PreparedBatch
+Refused = InvalidBatchError | ConflictError
+
+
 class Ledger(Application[UUID]):
     name = "planledger"
 
@@ -93,36 +113,94 @@ class Ledger(Application[UUID]):
 
     # -- writing ---------------------------------------------------------------------------
 
-    def record(self, batch: FilingBatch | PreparedBatch) -> Recorded | Duplicate:
+    def record(self, batch: Batch) -> Recorded | Duplicate:
         """Append a filing whole, or report that it is already stored."""
         return self.record_many([batch])[0]
 
-    def record_many(self, batches: Sequence[FilingBatch | PreparedBatch], *, attempts: int = 10) -> list[Recorded | Duplicate]:
+    def record_many(self, batches: Sequence[Batch], *, attempts: int = 10) -> list[Recorded | Duplicate]:
         """Append several filings in one transaction: fewer commits, and each filing is still
         wholly present or wholly absent. A collision with another writer (or with a copy of
         a filing it stored meanwhile) prepares the whole group again at the new heads.
         A `PreparedBatch` was checked when it was prepared (`ledger.prepared`)."""
         ready = [b if isinstance(b, PreparedBatch) else prepare(b) for b in batches]
         for _ in range(attempts):
-            pending = Pending(stored_filings=self.recorder.stored_originators([b.filing_id for b in ready]))
-            pending.unclaimed = self._unclaimed(ready)
-            results = [self._prepare(batch, pending) for batch in ready]
-            if not pending.stored:
-                return results
+            staged = self._stage(ready)
+            if not staged.stored:
+                return staged.results
             try:
-                self.recorder.insert_events(pending.stored)
+                self.recorder.insert_events(staged.stored)
             except IntegrityError:
-                for plan_id in pending.heads:
+                for plan_id in staged.heads:
                     self._heads.pop(plan_id, None)
                 continue
-            if len(self._heads) + len(pending.heads) > CACHED_PLANS:
-                self._heads.clear()  # caches of what the store holds: forgetting costs a read, keeping a million costs a gigabyte
-                self._claims.clear()
-            self._heads.update(pending.heads)
-            self._claims.update(pending.claims)
-            return results
+            self._remember(staged)
+            return staged.results
         msg = f"{ready[0].document}: other writers kept appending to the same plans; try again"
         raise ConflictError(msg)
+
+    def record_groups(self, groups: Iterable[Sequence[Batch]]) -> Iterator[list[Recorded | Duplicate] | Refused]:
+        """`record_many` for each group in turn, each group's write overlapping the next group's
+        preparation (a write mostly waits on the database). The next group is prepared on top of
+        the one being written, as if it were stored: its plans' heads, its plan keys, its filings.
+        If that write fails, what was prepared on it is dropped, and both groups are recorded
+        again one after the other. A group refused is yielded as its error, in its place."""
+        with ThreadPoolExecutor(1, thread_name_prefix="planledger-append") as writer:
+            writing: Staged | None = None
+            for batches in groups:
+                staged = self._try_stage(batches, writing)
+                if writing is not None:
+                    try:
+                        writing.written.result()
+                    except IntegrityError:
+                        self._heads.clear()  # the next group was prepared on what did not land
+                        self._claims.clear()
+                        yield self._try_record(writing.ready)
+                        staged = self._try_stage(batches, None)
+                    else:
+                        yield writing.results
+                if isinstance(staged, Staged):
+                    self._remember(staged)
+                    staged.written = writer.submit(self.recorder.insert_events, staged.stored) if staged.stored else _done()
+                    writing = staged
+                else:
+                    yield staged
+                    writing = None
+            if writing is not None:
+                try:
+                    writing.written.result()
+                except IntegrityError:
+                    self._heads.clear()
+                    self._claims.clear()
+                    yield self._try_record(writing.ready)
+                else:
+                    yield writing.results
+
+    def _try_stage(self, batches: Sequence[Batch], writing: Staged | None) -> Staged | Refused:
+        try:
+            return self._stage([b if isinstance(b, PreparedBatch) else prepare(b) for b in batches], writing)
+        except InvalidBatchError as e:
+            return e
+
+    def _try_record(self, ready: list[PreparedBatch]) -> list[Recorded | Duplicate] | Refused:
+        try:
+            return self.record_many(ready)
+        except (InvalidBatchError, ConflictError) as e:
+            return e
+
+    def _stage(self, ready: list[PreparedBatch], writing: Staged | None = None) -> Staged:
+        """The group's rows at the heads the ledger knows (and `writing`'s filings taken as stored)."""
+        stored = self.recorder.stored_originators([b.filing_id for b in ready]) if ready else set()
+        staged = Staged(ready=ready, stored_filings=stored | (writing.filings if writing else set()))
+        staged.unclaimed = self._unclaimed(ready) if ready else set()
+        staged.results = [self._prepare(batch, staged) for batch in ready]
+        return staged
+
+    def _remember(self, staged: Staged) -> None:
+        if len(self._heads) + len(staged.heads) > CACHED_PLANS:
+            self._heads.clear()  # caches of what the store holds: forgetting costs a read, keeping a million costs a gigabyte
+            self._claims.clear()
+        self._heads.update(staged.heads)
+        self._claims.update(staged.claims)
 
     def _prepare(self, batch: PreparedBatch, pending: Pending) -> Recorded | Duplicate:
         if batch.filing_id in pending.filings or batch.filing_id in pending.stored_filings:
@@ -251,6 +329,9 @@ class Ledger(Application[UUID]):
 
     def has_filing(self, filing_id: UUID) -> bool:
         return filing_id in self.recorder.stored_originators([filing_id])
+
+    def filings_recorded_after(self, position: int) -> int:
+        return sum(1 for _ in self.notifications([_topic(ev.FilingRecorded)], position + 1))
 
     def plan_events(self, plan_id: UUID, *, upto: int | None = None) -> Iterator[ev.PlanEvent]:
         return self.events.get(plan_id, lte=upto)

@@ -179,7 +179,7 @@ def import_(
                 if each_filing or report.status in ("skipped", "rejected") or not report.document.startswith(FORM_5500):
                     reports.append(report)
         except KeyboardInterrupt:
-            stored = counts["imported"]
+            stored = ledger.filings_recorded_after(before)  # a group being written when Ctrl-C came lands unreported
             if stored:
                 write_receipt(ledger, receipts_path(ctx.obj.home, receipts), before)
             err.print(f"interrupted: {stored:,} filings stored, each whole; re-run the same command to continue")

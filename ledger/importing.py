@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
 
 GROUP = 100  # filings appended per transaction: one commit for many, each still whole or absent
 Appendable = FilingBatch | PreparedBatch
+Parsed = ImportResult | PreparedBatch | ImportReport
 
 
 def import_documents(
@@ -46,7 +48,7 @@ def import_documents(
     (by its digest) is reported a duplicate without being parsed again (a copy of one not stored
     yet when the copy is read is parsed, and found a duplicate when appended); with `dry_run`
     every document is read and reported, and nothing is written."""
-    parsed: list[tuple[str, ImportResult | ImportReport]] = []
+    parsed: list[tuple[str, Parsed]] = []
     batches = 0
 
     def stored(data: bytes) -> bool:
@@ -74,7 +76,7 @@ def parse_ready(parse: Parser, name: str, data: bytes) -> ImportResult | Prepare
     return ready(parse(name, data))
 
 
-def _dry(document: str, result: ImportResult | PreparedBatch | ImportReport) -> ImportReport:
+def _dry(document: str, result: Parsed) -> ImportReport:
     if isinstance(result, FilingBatch | PreparedBatch):
         return msgspec.structs.replace(describe(result), status="would import")
     return result if isinstance(result, ImportReport) else refusal(document, result)
@@ -133,21 +135,40 @@ def rejected(name: str, reason: str) -> ImportReport:
     return ImportReport(document=name, status="rejected", reason=reason)
 
 
-def import_group(ledger: Ledger, parsed: list[tuple[str, ImportResult | PreparedBatch | ImportReport]]) -> Iterator[ImportReport]:
+def import_group(ledger: Ledger, parsed: list[tuple[str, Parsed]]) -> Iterator[ImportReport]:
     """Append the group's filings in one transaction; if one of them is refused, append them one
     by one so that only that one is reported rejected."""
     batches = [r for _, r in parsed if isinstance(r, Appendable)]
     try:
-        outcomes = iter(ledger.record_many(batches)) if batches else iter(())
-    except (InvalidBatchError, ConflictError):
-        outcomes = None
+        outcomes = ledger.record_many(batches) if batches else []
+    except (InvalidBatchError, ConflictError) as e:
+        outcomes = e
+    yield from _reports(ledger, parsed, outcomes)
+
+
+def import_groups(ledger: Ledger, groups: Iterable[list[tuple[str, Parsed]]]) -> Iterator[ImportReport]:
+    """`import_group` for each group, each group's write overlapping the next group's
+    preparation (`Ledger.record_groups`): a group's reports come once it is stored."""
+    waiting: deque[list[tuple[str, Parsed]]] = deque()
+
+    def batches() -> Iterator[list[Appendable]]:
+        for parsed in groups:
+            waiting.append(parsed)
+            yield [r for _, r in parsed if isinstance(r, Appendable)]
+
+    for outcomes in ledger.record_groups(batches()):
+        yield from _reports(ledger, waiting.popleft(), outcomes)
+
+
+def _reports(ledger: Ledger, parsed: list[tuple[str, Parsed]], outcomes: list[Recorded | Duplicate] | Exception) -> Iterator[ImportReport]:
+    stored = None if isinstance(outcomes, Exception) else iter(outcomes)
     for document, result in parsed:
         if isinstance(result, ImportReport):
             yield result
-        elif outcomes is None or not isinstance(result, Appendable):
+        elif stored is None or not isinstance(result, Appendable):
             yield import_one(ledger, document, result)
         else:
-            yield report(describe(result), next(outcomes))
+            yield report(describe(result), next(stored))
 
 
 def refusal(document: str, result: Skipped | Rejected) -> ImportReport:

@@ -30,7 +30,7 @@ from ledger.application import Ledger
 from ledger.batch import Rejected
 from ledger.collecting import fewer_collections
 from ledger.identity import filing_id
-from ledger.importing import ImportReport, _dry, display_name, import_group
+from ledger.importing import ImportReport, _dry, display_name, import_groups
 from ledger.prepared import PreparedBatch, ready
 
 __all__ = ["FORM_5500", "import_datasets"]  # FORM_5500: how a filing's report is named
@@ -61,11 +61,10 @@ def import_datasets(
         parallel = (os.cpu_count() or 1) > 1 and sum(_size(d) for d in found.read) >= PARALLEL_BYTES
     chunks = _in_process(dict(ledger.env), found.read, group) if parallel else produce(ledger.recorder.stored_originators, found.read, group)
     with fewer_collections():
-        for chunk in chunks:
-            if dry_run:
-                yield from (_dry(_name(item), item) for item in chunk)
-            else:
-                yield from import_group(ledger, [(_name(item), item) for item in chunk])
+        if dry_run:
+            yield from (_dry(_name(item), item) for chunk in chunks for item in chunk)
+        else:
+            yield from import_groups(ledger, ([(_name(item), item) for item in chunk] for chunk in chunks))
 
 
 def produce(stored: Callable[[list[UUID]], set[UUID]], datasets: list[Dataset], group: int) -> Iterator[list[Item]]:

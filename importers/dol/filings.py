@@ -34,8 +34,8 @@ _G_AMOUNTS = (  # the transaction's amount: the first of these the row fills
     "NON_EXEMPT_CURR_VALUE_AST_AMT", "NON_EXEMPT_COST_AST_AMT",
 )
 _SF_PREFIX = {"F_5500": "", "F_5500_SF": "SF_"}
-_AMOUNT_COLUMNS = {schedule: tuple(line.column for line in lines) for schedule, lines in LINES.items()}
-_ANSWER_COLUMNS = {schedule: tuple(columns) for schedule, columns in ANSWERS.items()}
+_AMOUNT_COLUMNS = {schedule: frozenset(line.column for line in lines) for schedule, lines in LINES.items()}
+_ANSWER_COLUMNS = {schedule: frozenset(columns) for schedule, columns in ANSWERS.items()}
 
 
 def digest(ack_id: str) -> str:

@@ -34,13 +34,12 @@ def amount(column: str, text: str) -> Decimal | None:
     return Decimal(text)
 
 
-def amounts(columns: tuple[str, ...], cells: dict[str, str]) -> dict[str, Decimal]:
-    """The filled amount cells of a row, by column, in `columns`' order: `amount` for each, with
-    the empty cells (most of a schedule) skipped before any parsing."""
+def amounts(columns: frozenset[str], cells: dict[str, str]) -> dict[str, Decimal]:
+    """The filled amount cells of a row, by column, in the file's order: `amount` for each. A
+    row holds a few of a schedule's many amount columns, so the row is walked, not the columns."""
     out = {}
-    for column in columns:
-        text = cells.get(column)
-        if text and (text := text.strip()):
+    for column, text in cells.items():
+        if column in columns and (text := text.strip()):
             if _AMOUNT.fullmatch(text) is None:
                 raise CellError(column, f"not an amount: {text[:40]!r}")
             out[column] = Decimal(text)
@@ -59,9 +58,9 @@ def indicator(column: str, text: str) -> bool | None:
     raise CellError(column, f"not a yes/no answer: {text[:40]!r}")
 
 
-def indicators(columns: tuple[str, ...], cells: dict[str, str]) -> dict[str, bool]:
-    """The answered yes/no cells of a row, by column, in `columns`' order (`indicator` for each)."""
-    return {column: answer for column in columns if cells.get(column) and (answer := indicator(column, cells[column])) is not None}
+def indicators(columns: frozenset[str], cells: dict[str, str]) -> dict[str, bool]:
+    """The answered yes/no cells of a row, by column, in the file's order (`indicator` for each)."""
+    return {column: answer for column, text in cells.items() if column in columns and (answer := indicator(column, text)) is not None}
 
 
 def day(column: str, text: str) -> date | None:
