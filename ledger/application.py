@@ -149,31 +149,30 @@ class Ledger(Application[UUID]):
             for batches in groups:
                 staged = self._try_stage(batches, writing)
                 if writing is not None:
-                    try:
-                        writing.written.result()
-                    except IntegrityError:
-                        self._heads.clear()  # the next group was prepared on what did not land
-                        self._claims.clear()
-                        yield self._try_record(writing.ready)
+                    outcome, held = self._landed(writing)
+                    yield outcome
+                    if not held:
                         staged = self._try_stage(batches, None)
-                    else:
-                        yield writing.results
+                writing = None
                 if isinstance(staged, Staged):
                     self._remember(staged)
                     staged.written = writer.submit(self.recorder.insert_events, staged.stored) if staged.stored else _done()
                     writing = staged
                 else:
                     yield staged
-                    writing = None
             if writing is not None:
-                try:
-                    writing.written.result()
-                except IntegrityError:
-                    self._heads.clear()
-                    self._claims.clear()
-                    yield self._try_record(writing.ready)
-                else:
-                    yield writing.results
+                yield self._landed(writing)[0]
+
+    def _landed(self, writing: Staged) -> tuple[list[Recorded | Duplicate] | Refused, bool]:
+        """The group's outcomes once its write is done, and whether it held; if it did not, the
+        group is recorded again on what is stored, and what was prepared on top of it is void."""
+        try:
+            writing.written.result()
+        except IntegrityError:
+            self._heads.clear()
+            self._claims.clear()
+            return self._try_record(writing.ready), False
+        return writing.results, True
 
     def _try_stage(self, batches: Sequence[Batch], writing: Staged | None) -> Staged | Refused:
         try:
