@@ -51,18 +51,23 @@ class Duplicate(msgspec.Struct, frozen=True):
     filing_id: UUID
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanHead:
-    """What appending to a plan needs to know: its last position, the hash of its last
-    event, the investments it has reported, and the EIN keys its filings named it by."""
+    """What appending to a plan needs to know: its last position and the hash of its last
+    event; and, read from the store only when asked (`Ledger._whole`), the investments it has
+    reported (to link holdings) and the EIN keys its filings named it by (to refuse joining it by
+    name under another EIN). A head read from the plan's last event alone is not `whole`: its
+    catalog is None and its `eins` are only those added since."""
 
     version: int = 0
     chain: str = ""
-    catalog: InvestmentCatalog = field(default_factory=InvestmentCatalog)
+    catalog: InvestmentCatalog | None = field(default_factory=InvestmentCatalog)
     eins: set[str] = field(default_factory=set)
+    whole: bool = True
 
     def copy(self) -> PlanHead:
-        return PlanHead(self.version, self.chain, self.catalog.copy(), set(self.eins))
+        catalog = self.catalog.copy() if self.catalog is not None else None
+        return PlanHead(self.version, self.chain, catalog, set(self.eins), self.whole)
 
 
 @dataclass
@@ -237,7 +242,9 @@ class Ledger(Application[UUID]):
         columns: dict[tuple[str, Any], Column] = defaultdict(Column)
         stored = []
         seal = self._seal
-        link = head.catalog.link
+        if head.catalog is None and any(e.holding is not None for e in plan.events):
+            self._whole(plan_id, head)
+        link = head.catalog.link if head.catalog is not None else None
         version, chain = head.version, head.chain
         plan_text = str(plan_id).encode()
         for event in plan.events:
@@ -276,7 +283,8 @@ class Ledger(Application[UUID]):
                 return False
             if not own or not key.startswith("name:"):
                 return True
-            eins = (pending.heads.get(plan_id) or self._head(plan_id)).eins
+            head = pending.heads.get(plan_id) or self._head(plan_id)
+            eins = self._whole(plan_id, head).eins
             return not eins or own in eins
 
         plan_id = next((p for k, p in claimed.items() if joins(k, p)), None)
@@ -291,10 +299,17 @@ class Ledger(Application[UUID]):
         return plan_id, claims
 
     def _unclaimed(self, batches: Sequence[PreparedBatch]) -> set[str]:
-        """The group's plan keys that no stored claim names, in one query rather than one per key."""
+        """The group's plan keys that no stored claim names. The others' plans are remembered,
+        with the heads of those plans not in memory (read from their last events): two queries
+        for a whole group rather than two per filing."""
         ids = {i: k for b in batches for p in b.plans for k, i in p.keys if k not in self._claims}
-        stored = self.recorder.stored_originators(list(ids))
-        return {k for i, k in ids.items() if i not in stored}
+        claims = self.recorder.last_events(list(ids)) if ids else {}
+        for claim_id, stored in claims.items():
+            self._claims[ids[claim_id]] = self.mapper.to_domain_event(stored).plan_id
+        plans = {self._claims[k] for b in batches for p in b.plans for k, _ in p.keys if k in self._claims} - self._heads.keys()
+        for plan_id, last in (self.recorder.last_events(list(plans)) if plans else {}).items():
+            self._heads[plan_id] = PlanHead(last.originator_version, chain_hash(last.topic, last.state), None, set(), whole=False)
+        return {k for i, k in ids.items() if i not in claims}
 
     def _claimed_plan(self, key: str, unclaimed: set[str] = frozenset()) -> UUID | None:
         if key in unclaimed:
@@ -310,18 +325,27 @@ class Ledger(Application[UUID]):
     def _head(self, plan_id: UUID) -> PlanHead:
         head = self._heads.get(plan_id)
         if head is None:
-            head = PlanHead()
-            for stored in self.recorder.select_events(plan_id):
+            head = self._heads[plan_id] = self._whole(plan_id, PlanHead(whole=False))
+        return head
+
+    def _whole(self, plan_id: UUID, head: PlanHead) -> PlanHead:
+        """`head` completed from the plan's stored events: its catalog, and every EIN key beside
+        those added since it was read."""
+        if head.whole:
+            return head
+        catalog = InvestmentCatalog()
+        for stored in self.recorder.select_events(plan_id):
+            if stored.originator_version > head.version:
                 head.version = stored.originator_version
                 head.chain = chain_hash(stored.topic, stored.state)
-                if stored.topic == HOLDING_TOPIC:
-                    holding = self.mapper.to_domain_event(stored)
-                    head.catalog.learn(holding.investment, holding.label or holding.issuer)
-                elif stored.topic == IDENTIFIED_TOPIC:
-                    identified = self.mapper.to_domain_event(stored)
-                    if identified.ein:
-                        head.eins.add(ein_key(identified.ein, identified.plan_number))
-            self._heads[plan_id] = head
+            if stored.topic == HOLDING_TOPIC:
+                holding = self.mapper.to_domain_event(stored)
+                catalog.learn(holding.investment, holding.label or holding.issuer)
+            elif stored.topic == IDENTIFIED_TOPIC:
+                identified = self.mapper.to_domain_event(stored)
+                if identified.ein:
+                    head.eins.add(ein_key(identified.ein, identified.plan_number))
+        head.catalog, head.whole = catalog, True
         return head
 
     # -- reading ---------------------------------------------------------------------------

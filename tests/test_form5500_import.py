@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from ledger import events as ev
 from ledger.application import Ledger
 from ledger.batch import FilingBatch, PlanBatch, PlanRef
@@ -236,21 +238,38 @@ def _plan_filing(text: str, name: str, ein: str, pn: str = "001") -> FilingBatch
                        plans=[PlanBatch(plan=PlanRef(name=name, ein=ein, plan_number=pn if ein else ""), events=events)])
 
 
-def test_a_shared_plan_name_never_joins_plans_of_different_eins(ledger):
-    first = ledger.record(_plan_filing("1", "401(k) Plan", "11-1111111"))
-    other_ein = ledger.record(_plan_filing("2", "401(K) PLAN", "22-2222222"))
-    other_number = ledger.record(_plan_filing("3", "401 (k) Plan", "11-1111111", "002"))
-    no_ein = ledger.record(_plan_filing("4", "401(k) plan", ""))
-    same = ledger.record(_plan_filing("5", "Another name", "22-2222222"))
+def _recorder(ledger, cold: bool):
+    """`ledger.record`, from a ledger that remembers nothing between filings if `cold` (as each
+    filing imported by a new process: plan heads then come from their last events alone)."""
+
+    def record(batch):
+        if cold:
+            ledger._heads.clear()
+            ledger._claims.clear()
+        return ledger.record(batch)
+
+    return record
+
+
+@pytest.mark.parametrize("cold", [False, True])
+def test_a_shared_plan_name_never_joins_plans_of_different_eins(ledger, cold):
+    record = _recorder(ledger, cold)
+    first = record(_plan_filing("1", "401(k) Plan", "11-1111111"))
+    other_ein = record(_plan_filing("2", "401(K) PLAN", "22-2222222"))
+    other_number = record(_plan_filing("3", "401 (k) Plan", "11-1111111", "002"))
+    no_ein = record(_plan_filing("4", "401(k) plan", ""))
+    same = record(_plan_filing("5", "Another name", "22-2222222"))
     assert len({first.plan_ids, other_ein.plan_ids, other_number.plan_ids}) == 3
     assert no_ein.plan_ids == first.plan_ids  # a filing with no EIN can only be placed by its name
     assert same.plan_ids == other_ein.plan_ids
 
 
-def test_a_plan_first_known_by_name_alone_takes_one_ein_and_then_refuses_others(ledger):
-    nameless = ledger.record(_plan_filing("1", "Widget Savings Plan", ""))
-    first_ein = ledger.record(_plan_filing("2", "Widget Savings Plan", "33-3333333"))
-    second_ein = ledger.record(_plan_filing("3", "Widget Savings Plan", "44-4444444"))
+@pytest.mark.parametrize("cold", [False, True])
+def test_a_plan_first_known_by_name_alone_takes_one_ein_and_then_refuses_others(ledger, cold):
+    record = _recorder(ledger, cold)
+    nameless = record(_plan_filing("1", "Widget Savings Plan", ""))
+    first_ein = record(_plan_filing("2", "Widget Savings Plan", "33-3333333"))
+    second_ein = record(_plan_filing("3", "Widget Savings Plan", "44-4444444"))
     assert first_ein.plan_ids == nameless.plan_ids
     assert second_ein.plan_ids != nameless.plan_ids
 
