@@ -34,7 +34,7 @@ from ledger.transcoding import StructMapper, _topic, positioned
 HOLDING_TOPIC = _topic(ev.HoldingReported)
 IDENTIFIED_TOPIC = _topic(ev.PlanIdentified)
 NOTIFICATION_PAGE = 1000
-CACHED_PLANS = 50_000  # plan heads (and plan keys) kept between appends: about 2.5 KB each without holdings
+CACHED_PLANS = 300_000  # plan heads (and plan keys) kept between appends: under 1 KB each without holdings, so a million plan-years' plans fit
 
 
 class ConflictError(RuntimeError):
@@ -57,11 +57,12 @@ class PlanHead:
     event; and, read from the store only when asked (`Ledger._whole`), the investments it has
     reported (to link holdings) and the EIN keys its filings named it by (to refuse joining it by
     name under another EIN). A head read from the plan's last event alone is not `whole`: its
-    catalog is None and its `eins` are only those added since."""
+    `eins` are then only those added since. A plan that reported no investment has no catalog
+    (most plans: a million heads are kept in memory)."""
 
     version: int = 0
     chain: str = ""
-    catalog: InvestmentCatalog | None = field(default_factory=InvestmentCatalog)
+    catalog: InvestmentCatalog | None = None
     eins: set[str] = field(default_factory=set)
     whole: bool = True
 
@@ -143,21 +144,24 @@ class Ledger(Application[UUID]):
         msg = f"{ready[0].document}: other writers kept appending to the same plans; try again"
         raise ConflictError(msg)
 
-    def record_groups(self, groups: Iterable[Sequence[Batch]]) -> Iterator[list[Recorded | Duplicate] | Refused]:
+    def record_groups(self, groups: Iterable[Sequence[Batch]], *, checked: bool = False) -> Iterator[list[Recorded | Duplicate] | Refused]:
         """`record_many` for each group in turn, each group's write overlapping the next group's
         preparation (a write mostly waits on the database). The next group is prepared on top of
         the one being written, as if it were stored: its plans' heads, its plan keys, its filings.
         If that write fails, what was prepared on it is dropped, and both groups are recorded
-        again one after the other. A group refused is yielded as its error, in its place."""
+        again one after the other. A group refused is yielded as its error, in its place.
+        `checked`: the caller has just left out the filings already stored, so they are not
+        looked up again; one stored meanwhile fails its group's write (its marker's key), and
+        the group is recorded again as above, as a duplicate."""
         with ThreadPoolExecutor(1, thread_name_prefix="planledger-append") as writer:
             writing: Staged | None = None
             for batches in groups:
-                staged = self._try_stage(batches, writing)
+                staged = self._try_stage(batches, writing, checked)
                 if writing is not None:
                     outcome, held = self._landed(writing)
                     yield outcome
                     if not held:
-                        staged = self._try_stage(batches, None)
+                        staged = self._try_stage(batches, None, checked)
                 writing = None
                 if isinstance(staged, Staged):
                     self._remember(staged)
@@ -179,9 +183,9 @@ class Ledger(Application[UUID]):
             return self._try_record(writing.ready), False
         return writing.results, True
 
-    def _try_stage(self, batches: Sequence[Batch], writing: Staged | None) -> Staged | Refused:
+    def _try_stage(self, batches: Sequence[Batch], writing: Staged | None, checked: bool) -> Staged | Refused:
         try:
-            return self._stage([b if isinstance(b, PreparedBatch) else prepare(b) for b in batches], writing)
+            return self._stage([b if isinstance(b, PreparedBatch) else prepare(b) for b in batches], writing, checked)
         except InvalidBatchError as e:
             return e
 
@@ -191,9 +195,9 @@ class Ledger(Application[UUID]):
         except (InvalidBatchError, ConflictError) as e:
             return e
 
-    def _stage(self, ready: list[PreparedBatch], writing: Staged | None = None) -> Staged:
+    def _stage(self, ready: list[PreparedBatch], writing: Staged | None = None, checked: bool = False) -> Staged:
         """The group's rows at the heads the ledger knows (and `writing`'s filings taken as stored)."""
-        stored = self.recorder.stored_originators([b.filing_id for b in ready]) if ready else set()
+        stored = self.recorder.stored_originators([b.filing_id for b in ready]) if ready and not checked else set()
         staged = Staged(ready=ready, stored_filings=stored | (writing.filings if writing else set()))
         staged.unclaimed = self._unclaimed(ready) if ready else set()
         staged.results = [self._prepare(batch, staged) for batch in ready]
@@ -242,8 +246,10 @@ class Ledger(Application[UUID]):
         columns: dict[tuple[str, Any], Column] = defaultdict(Column)
         stored = []
         seal = self._seal
-        if head.catalog is None and any(e.holding is not None for e in plan.events):
+        if any(e.holding is not None for e in plan.events):
             self._whole(plan_id, head)
+            if head.catalog is None:
+                head.catalog = InvestmentCatalog()
         link = head.catalog.link if head.catalog is not None else None
         version, chain = head.version, head.chain
         plan_text = str(plan_id).encode()
@@ -308,7 +314,7 @@ class Ledger(Application[UUID]):
             self._claims[ids[claim_id]] = self.mapper.to_domain_event(stored).plan_id
         plans = {self._claims[k] for b in batches for p in b.plans for k, _ in p.keys if k in self._claims} - self._heads.keys()
         for plan_id, last in (self.recorder.last_events(list(plans)) if plans else {}).items():
-            self._heads[plan_id] = PlanHead(last.originator_version, chain_hash(last.topic, last.state), None, set(), whole=False)
+            self._heads[plan_id] = PlanHead(last.originator_version, chain_hash(last.topic, last.state), whole=False)
         return {k for i, k in ids.items() if i not in claims}
 
     def _claimed_plan(self, key: str, unclaimed: set[str] = frozenset()) -> UUID | None:
@@ -333,13 +339,15 @@ class Ledger(Application[UUID]):
         those added since it was read."""
         if head.whole:
             return head
-        catalog = InvestmentCatalog()
+        catalog = None
         for stored in self.recorder.select_events(plan_id):
             if stored.originator_version > head.version:
                 head.version = stored.originator_version
                 head.chain = chain_hash(stored.topic, stored.state)
             if stored.topic == HOLDING_TOPIC:
                 holding = self.mapper.to_domain_event(stored)
+                if catalog is None:
+                    catalog = InvestmentCatalog()
                 catalog.learn(holding.investment, holding.label or holding.issuer)
             elif stored.topic == IDENTIFIED_TOPIC:
                 identified = self.mapper.to_domain_event(stored)

@@ -23,6 +23,7 @@ from rich.table import Table
 from ledger import events as ev
 from ledger.application import Ledger
 from ledger.importing import import_documents
+from ledger.parsing import available_cores
 from ledger.render import (
     cell,
     emit,
@@ -150,7 +151,7 @@ def import_(
     ] = False,
     receipts: ReceiptsOption = None,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="processes parsing 11-K documents (default 1: on the 2-core machine measured, a pool was slower)")
+        int | None, typer.Option("--jobs", "-j", min=1, help="processes parsing 11-K documents (default: one per core)")
     ] = None,
 ) -> None:
     """Import filings: each one is appended whole, or not at all. A document already stored is
@@ -172,7 +173,7 @@ def import_(
     with open_ledger(ctx) as ledger:
         before = max_notification_id(ledger)
         try:
-            parsed = import_documents(ledger, documents, parse_document, MAX_BYTES, dry_run=dry_run, jobs=jobs or 1)
+            parsed = import_documents(ledger, documents, parse_document, MAX_BYTES, dry_run=dry_run, jobs=jobs or available_cores())
             runs = with_progress(parsed, len(documents))
             for report in chain(runs, import_datasets(ledger, datasets, dry_run=dry_run) if datasets else ()):
                 counts[report.status] += 1

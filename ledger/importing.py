@@ -146,9 +146,10 @@ def import_group(ledger: Ledger, parsed: list[tuple[str, Parsed]]) -> Iterator[I
     yield from _reports(ledger, parsed, outcomes)
 
 
-def import_groups(ledger: Ledger, groups: Iterable[list[tuple[str, Parsed]]]) -> Iterator[ImportReport]:
+def import_groups(ledger: Ledger, groups: Iterable[list[tuple[str, Parsed]]], *, checked: bool = False) -> Iterator[ImportReport]:
     """`import_group` for each group, each group's write overlapping the next group's
-    preparation (`Ledger.record_groups`): a group's reports come once it is stored."""
+    preparation (`Ledger.record_groups`, to which `checked` is passed): a group's reports come
+    once it is stored."""
     waiting: deque[list[tuple[str, Parsed]]] = deque()
 
     def batches() -> Iterator[list[Appendable]]:
@@ -156,7 +157,7 @@ def import_groups(ledger: Ledger, groups: Iterable[list[tuple[str, Parsed]]]) ->
             waiting.append(parsed)
             yield [r for _, r in parsed if isinstance(r, Appendable)]
 
-    for outcomes in ledger.record_groups(batches()):
+    for outcomes in ledger.record_groups(batches(), checked=checked):
         yield from _reports(ledger, waiting.popleft(), outcomes)
 
 

@@ -64,7 +64,7 @@ def import_datasets(
         if dry_run:
             yield from (_dry(_name(item), item) for chunk in chunks for item in chunk)
         else:
-            yield from import_groups(ledger, ([(_name(item), item) for item in chunk] for chunk in chunks))
+            yield from import_groups(ledger, ([(_name(item), item) for item in chunk] for chunk in chunks), checked=True)
 
 
 def produce(stored: Callable[[list[UUID]], set[UUID]], datasets: list[Dataset], group: int) -> Iterator[list[Item]]:

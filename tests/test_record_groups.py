@@ -72,3 +72,12 @@ def test_empty_groups_keep_their_place(ledger, empty_first):
     sequence = [[], [filing("only")]] if empty_first else [[filing("only")], []]
     outcomes = list(ledger.record_groups(sequence))
     assert [len(o) for o in outcomes] == [len(g) for g in sequence]
+
+
+def test_a_filing_stored_after_the_callers_check_is_still_a_duplicate(ledger):
+    """`checked`: the caller left out what was stored; one stored since fails its group's write,
+    and the group is recorded again, that filing as a duplicate, the others whole."""
+    ledger.record(filing("stored meanwhile"))
+    outcomes = list(ledger.record_groups([[filing("new one"), filing("stored meanwhile")], [filing("next")]], checked=True))
+    assert [kinds(o) for o in outcomes] == [["Recorded", "Duplicate"], ["Recorded"]]
+    assert ledger.filings_recorded_after(0) == 3
