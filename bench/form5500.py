@@ -32,8 +32,11 @@ PLAN = (
     ("import_11k_parallel", "import_parallel", "import_serial", "sqlite"),
 )
 
-# What issue 15 asks at a million plan-years (the audit's 10 s is asked at any size here).
+# What issue 15 asks, at 100,000 and 1,000,000 plan-years (each ratio against its baseline of the same run).
 TARGETS = {
+    "ingest_sqlite_ratio": 0.5,
+    "ingest_postgres_ratio": 0.5,
+    "rebuild_ratio": 0.5,
     "audit_seconds": 10.0,
     "peak_rss_mib": 1024.0,
     "import_11k_parallel_ratio": 1.6,  # on 2 cores or more
@@ -102,7 +105,7 @@ def missed(figures: dict) -> list[str]:
             continue
         value = figures[name]
         if name.endswith("_ratio"):
-            if available_cores() >= 2 and value < target:
+            if value < target and (name != "import_11k_parallel_ratio" or available_cores() >= 2):
                 out.append(f"{name} {value:.2f} < {target:.2f}")
         elif value >= target:
             out.append(f"{name} {value:.3f} >= {target}")
