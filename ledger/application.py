@@ -205,7 +205,7 @@ class Ledger(Application[UUID]):
 
     def _remember(self, staged: Staged) -> None:
         if len(self._heads) + len(staged.heads) > CACHED_PLANS:
-            self._heads.clear()  # caches of what the store holds: forgetting costs a read, keeping a million costs a gigabyte
+            self._heads.clear()  # caches of what the store holds: forgetting costs a read, keeping them all could outgrow memory
             self._claims.clear()
         self._heads.update(staged.heads)
         self._claims.update(staged.claims)
