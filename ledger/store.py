@@ -152,36 +152,29 @@ class AppendOnlyPostgresApplicationRecorder(PostgresApplicationRecorder):
         question is a sequential scan of the whole table whenever the planner has no statistics
         yet (a table filled since its last ANALYZE, as all through a bulk import): at 100,000
         plan-years that scan was most of the import's time."""
-        statement = SQL(
-            "SELECT u.id FROM unnest(%s::{kind}[]) AS u(id) CROSS JOIN LATERAL "
-            "(SELECT 1 FROM {schema}.{table} e WHERE e.originator_id = u.id LIMIT 1) AS found"
-        ).format(
-            kind=SQL(self.datastore.originator_id_type),
-            schema=Identifier(self.datastore.schema),
-            table=Identifier(self.events_table_name),
-        )
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(statement, [list(originator_ids)])
-            return {row["id"] for row in curs.fetchall()}
+        return {row["id"] for row in self._per_id("", "SELECT 1 FROM {schema}.{table} e WHERE e.originator_id = u.id LIMIT 1", originator_ids)}
 
     def last_events(self, originator_ids: Sequence[UUID]) -> dict[UUID, StoredEvent]:
         """Each stored id's last event: one query for a whole group, probing the primary key per
         id (see `stored_originators`)."""
-        statement = SQL(
-            "SELECT u.id, e.originator_version, e.topic, e.state FROM unnest(%s::{kind}[]) AS u(id) CROSS JOIN LATERAL "
-            "(SELECT originator_version, topic, state FROM {schema}.{table} e WHERE e.originator_id = u.id "
-            "ORDER BY e.originator_version DESC LIMIT 1) AS e"
-        ).format(
+        rows = self._per_id(
+            ", e.originator_version, e.topic, e.state",
+            "SELECT originator_version, topic, state FROM {schema}.{table} e WHERE e.originator_id = u.id "
+            "ORDER BY e.originator_version DESC LIMIT 1",
+            originator_ids,
+        )
+        return {row["id"]: StoredEvent(row["id"], row["originator_version"], row["topic"], bytes(row["state"])) for row in rows}
+
+    def _per_id(self, columns: str, probe: str, originator_ids: Sequence[UUID]) -> list[dict]:
+        """`probe` (which sees the id as `u.id`) run for each id, as a nested loop in one query."""
+        statement = SQL("SELECT u.id" + columns + " FROM unnest(%s::{kind}[]) AS u(id) CROSS JOIN LATERAL (" + probe + ") AS e").format(
             kind=SQL(self.datastore.originator_id_type),
             schema=Identifier(self.datastore.schema),
             table=Identifier(self.events_table_name),
         )
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(statement, [list(originator_ids)])
-            return {
-                row["id"]: StoredEvent(row["id"], row["originator_version"], row["topic"], bytes(row["state"]))
-                for row in curs.fetchall()
-            }
+            return curs.fetchall()
 
     def create_table(self) -> None:
         """Processes opening the store at once take turns (a session advisory lock): run
