@@ -48,8 +48,6 @@ def import_documents(
     (by its digest) is reported a duplicate without being parsed again (a copy of one not stored
     yet when the copy is read is parsed, and found a duplicate when appended); with `dry_run`
     every document is read and reported, and nothing is written."""
-    parsed: list[tuple[str, Parsed]] = []
-    batches = 0
 
     def stored(data: bytes) -> bool:
         return ledger.has_filing(filing_id(document_digest(data)))
@@ -57,17 +55,24 @@ def import_documents(
     def read(path: Path) -> tuple[str, bytes] | ImportReport:
         return read_document(path, max_bytes, stored)
 
-    with fewer_collections():
-        for path, result in zip(paths, parsed_in_order(paths, read, partial(parse_ready, parse), jobs), strict=True):
-            if dry_run:
-                yield _dry(display_name(path), result)
-                continue
+    results = zip(paths, parsed_in_order(paths, read, partial(parse_ready, parse), jobs), strict=True)
+
+    def groups() -> Iterator[list[tuple[str, Parsed]]]:
+        parsed: list[tuple[str, Parsed]] = []
+        batches = 0
+        for path, result in results:
             parsed.append((display_name(path), result))
             batches += isinstance(result, Appendable)
             if batches >= group:
-                yield from import_group(ledger, parsed)
+                yield parsed
                 parsed, batches = [], 0
-        yield from import_group(ledger, parsed)
+        yield parsed
+
+    with fewer_collections():
+        if dry_run:
+            yield from (_dry(display_name(path), result) for path, result in results)
+        else:
+            yield from import_groups(ledger, groups())
 
 
 def parse_ready(parse: Parser, name: str, data: bytes) -> ImportResult | PreparedBatch:
