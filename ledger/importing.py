@@ -82,7 +82,7 @@ def parse_ready(parse: Parser, name: str, data: bytes) -> ImportResult | Prepare
 
 
 def _dry(document: str, result: Parsed) -> ImportReport:
-    if isinstance(result, FilingBatch | PreparedBatch):
+    if isinstance(result, Appendable):
         return msgspec.structs.replace(describe(result), status="would import")
     return result if isinstance(result, ImportReport) else refusal(document, result)
 

@@ -11,7 +11,7 @@ import msgspec
 import pytest
 
 from ledger import events as ev
-from ledger.application import Ledger, Recorded
+from ledger.application import Duplicate, Ledger, Recorded
 from ledger.prepared import InvalidBatchError, PreparedBatch, prepare
 from ledger.transcoding import MsgspecTranscoder, positioned
 from tests.batches import filing
@@ -72,4 +72,4 @@ def test_a_prepared_batch_is_recorded_once(ledger):
     ready = prepare(filing("once"))
     first, again = ledger.record(ready), ledger.record(ready)
     assert isinstance(first, Recorded) and first.events == ready.event_count
-    assert again.filing_id == ready.filing_id and not isinstance(again, Recorded)
+    assert again == Duplicate(ready.filing_id)
