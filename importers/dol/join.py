@@ -2,7 +2,7 @@
 
 The schedules (F_SCH_H, F_SCH_I, F_SCH_G_PART3) are staged first in a temporary SQLite file,
 keyed by ACK_ID, keeping only the columns read. The forms (F_5500, F_5500_SF) are then streamed
-in file order and each row is joined to its staged schedules by one indexed look-up; a schedule
+in file order and joined to their staged schedules a block of rows per indexed look-up; a schedule
 row no form row claimed is reported at the end. SQLite rather than a dict: a year of schedules
 is millions of rows, and its page cache is bounded (a few MiB) whatever the input's size.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,10 +128,16 @@ class Staging:
         self._db.execute("CREATE INDEX staged_ack ON staged (ack_id)")
         self._db.commit()
 
-    def take(self, ack_id: str) -> list[Row]:
-        """The staged rows of one filing, removed so that what is left at the end is orphaned."""
-        found = self._db.execute("DELETE FROM staged WHERE ack_id = ? RETURNING row", (ack_id,)).fetchall()
-        return sorted((self._decode(r[0]) for r in found), key=lambda r: (r.dataset, r.document, r.line))
+    def take(self, ack_ids: list[str]) -> dict[str, list[Row]]:
+        """The staged rows of these filings, each filing's in the order of (dataset, file, line),
+        removed so that what is left at the end is orphaned: one statement for the lot."""
+        marks = ", ".join("?" * len(ack_ids))
+        found: dict[str, list[Row]] = {}
+        for ack_id, row in self._db.execute(f"DELETE FROM staged WHERE ack_id IN ({marks}) RETURNING ack_id, row", ack_ids):
+            found.setdefault(ack_id, []).append(self._decode(row))
+        for rows in found.values():
+            rows.sort(key=lambda r: (r.dataset, r.document, r.line))
+        return found
 
     def left(self) -> Iterator[Orphan]:
         for ack_id, row in self._db.execute("SELECT ack_id, row FROM staged ORDER BY rowid"):
@@ -140,11 +147,15 @@ class Staging:
         self._db.close()
 
 
-def joined(datasets: list[Dataset], staging: Staging) -> Iterator[Joined | Orphan]:
-    """Every form row with its schedules, in the forms' file order; then the orphans."""
+def joined(datasets: list[Dataset], staging: Staging, block: int = 500) -> Iterator[Joined | Orphan]:
+    """Every form row with its schedules, in the forms' file order; then the orphans. The forms
+    are joined `block` rows at a time; a form row whose ACK_ID an earlier one had gets no rows."""
     staging.stage(d for d in datasets if d.layout.dataset in SCHEDULES)
     for dataset in datasets:
         if dataset.layout.dataset in FORMS:
-            for ack_id, row in rows_of(dataset):
-                yield Joined(ack_id, row, staging.take(ack_id))
+            forms = rows_of(dataset)
+            while read := list(islice(forms, block)):
+                staged = staging.take(list({ack_id for ack_id, _ in read}))
+                for ack_id, row in read:
+                    yield Joined(ack_id, row, staged.pop(ack_id, []))
     yield from staging.left()
