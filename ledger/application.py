@@ -312,7 +312,7 @@ class Ledger(Application[UUID]):
         claims = self.recorder.last_events(list(ids)) if ids else {}
         for claim_id, stored in claims.items():
             self._claims[ids[claim_id]] = self.mapper.to_domain_event(stored).plan_id
-        plans = {self._claims[k] for b in batches for p in b.plans for k, _ in p.keys if k in self._claims} - self._heads.keys()
+        plans = {plan for b in batches for p in b.plans for k, _ in p.keys if (plan := self._claims.get(k)) is not None and plan not in self._heads}
         for plan_id, last in (self.recorder.last_events(list(plans)) if plans else {}).items():
             self._heads[plan_id] = PlanHead(last.originator_version, chain_hash(last.topic, last.state), whole=False)
         return {k for i, k in ids.items() if i not in claims}
