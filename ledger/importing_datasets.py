@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from uuid import UUID
@@ -69,38 +70,49 @@ def import_datasets(
 
 def produce(stored: Callable[[list[UUID]], set[UUID]], datasets: list[Dataset], group: int) -> Iterator[list[Item]]:
     """The import's items, `group` filings at a time: each filing's batch, or why it is refused,
-    or that it is already stored (asked of `stored` once per group, before any event is built)."""
+    or that it is already stored (asked of `stored` once per group, before any event is built).
+    The question for one group is asked while the group before it is built: the answer is the
+    database's work, not this process's."""
     staging = Staging()
     pending: list[Joined] = []
     orphans: list[Item] = []
-    try:
-        for item in joined(datasets, staging):
-            if isinstance(item, Orphan):
-                orphans.append(_orphan(item))
-                if len(orphans) >= group:
-                    yield orphans
-                    orphans = []
-                continue
-            pending.append(item)
-            if len(pending) >= group:
-                yield from _built(stored, pending)
-                pending = []
-        yield from _built(stored, pending)
-    except SourceError as e:
-        yield from _built(stored, pending)
-        orphans.append(_refused(e))
-    finally:
-        staging.close()
+    with ThreadPoolExecutor(1, thread_name_prefix="planledger-lookup") as lookup:
+        asked: list[tuple[list[Joined], dict[str, UUID], Future]] = []
+
+        def ask(filings: list[Joined]) -> Iterator[list[Item]]:
+            if filings:
+                ids = {j.ack_id: filing_id(digest(j.ack_id)) for j in filings}
+                asked.append((filings, ids, lookup.submit(stored, list(set(ids.values())))))
+            if len(asked) > 1 or (asked and not filings):
+                yield _built(*asked.pop(0))
+
+        try:
+            for item in joined(datasets, staging):
+                if isinstance(item, Orphan):
+                    orphans.append(_orphan(item))
+                    if len(orphans) >= group:
+                        yield orphans
+                        orphans = []
+                    continue
+                pending.append(item)
+                if len(pending) >= group:
+                    yield from ask(pending)
+                    pending = []
+            yield from ask(pending)
+        except SourceError as e:
+            yield from ask(pending)
+            orphans.append(_refused(e))
+        finally:
+            staging.close()
+        while asked:
+            yield from ask([])
     if orphans:
         yield orphans
 
 
-def _built(stored: Callable[[list[UUID]], set[UUID]], filings: list[Joined]) -> Iterator[list[Item]]:
-    if not filings:
-        return
-    ids = {j.ack_id: filing_id(digest(j.ack_id)) for j in filings}
-    present = stored(list(set(ids.values())))
-    yield [_duplicate(j) if ids[j.ack_id] in present else ready(build(j)) for j in filings]
+def _built(filings: list[Joined], ids: dict[str, UUID], present: Future) -> list[Item]:
+    stored = present.result()
+    return [_duplicate(j) if ids[j.ack_id] in stored else ready(build(j)) for j in filings]
 
 
 def _name(item: Item) -> str:
