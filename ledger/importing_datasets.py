@@ -18,8 +18,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from uuid import UUID
 
@@ -77,14 +78,16 @@ def produce(stored: Callable[[list[UUID]], set[UUID]], datasets: list[Dataset], 
     pending: list[Joined] = []
     orphans: list[Item] = []
     with ThreadPoolExecutor(1, thread_name_prefix="planledger-lookup") as lookup:
-        asked: list[tuple[list[Joined], dict[str, UUID], Future]] = []
+        asked: deque[tuple[list[Joined], dict[str, UUID], Future]] = deque()
 
-        def ask(filings: list[Joined]) -> Iterator[list[Item]]:
+        def ask(filings: list[Joined]) -> None:
             if filings:
                 ids = {j.ack_id: filing_id(digest(j.ack_id)) for j in filings}
                 asked.append((filings, ids, lookup.submit(stored, list(set(ids.values())))))
-            if len(asked) > 1 or (asked and not filings):
-                yield _built(*asked.pop(0))
+
+        def answered(waiting: int) -> Iterator[list[Item]]:
+            while len(asked) > waiting:
+                yield _built(*asked.popleft())
 
         try:
             for item in joined(datasets, staging):
@@ -96,16 +99,16 @@ def produce(stored: Callable[[list[UUID]], set[UUID]], datasets: list[Dataset], 
                     continue
                 pending.append(item)
                 if len(pending) >= group:
-                    yield from ask(pending)
+                    ask(pending)
                     pending = []
-            yield from ask(pending)
+                    yield from answered(1)
+            ask(pending)
         except SourceError as e:
-            yield from ask(pending)
+            ask(pending)
             orphans.append(_refused(e))
         finally:
             staging.close()
-        while asked:
-            yield from ask([])
+        yield from answered(0)
     if orphans:
         yield orphans
 
