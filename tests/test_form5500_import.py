@@ -325,3 +325,22 @@ def test_a_row_is_cited_by_the_line_it_starts_on_also_after_a_cell_holding_a_new
     imported(tmp_path / "home", folder)
     lines = {e.provenance.text: e.provenance.line for e in stored(tmp_path / "home", ev.FilingReported)}
     assert lines == {"A1": 2, "A2": 4}
+
+
+def test_an_unreadable_row_stops_its_file_there_and_the_filings_before_it_are_imported(tmp_path):
+    folder = tmp_path / "dol"
+    folder.mkdir()
+    path = write(folder, "F_5500", 2023, [form(f"A{i}") for i in range(5)])
+    write(folder, "F_SCH_H", 2023, [schedule_h(f"A{i}") for i in range(5)])
+    lines = path.read_bytes().split(b"\n")
+    lines[4] = lines[4][:10] + b"x" * 200_000 + lines[4][10:]  # over the csv module's field limit
+    path.write_bytes(b"\n".join(lines))
+    reports, result = imported(tmp_path / "home", folder)
+    assert [(r["status"], Path(r["document"]).name, r["line"]) for r in reports] == [
+        ("imported", "Form 5500 ACK_ID A0", None),
+        ("imported", "Form 5500 ACK_ID A1", None),
+        ("imported", "Form 5500 ACK_ID A2", None),
+        ("rejected", "F_5500_2023.csv", 5),
+    ]
+    assert reports[-1]["reason"] == "not a readable CSV row: field larger than field limit (131072)"
+    assert "3 imported, 0 duplicate, 0 skipped, 1 rejected" in result.stderr

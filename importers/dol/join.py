@@ -154,8 +154,23 @@ def joined(datasets: list[Dataset], staging: Staging, block: int = 500) -> Itera
     for dataset in datasets:
         if dataset.layout.dataset in FORMS:
             forms = rows_of(dataset)
-            while read := list(islice(forms, block)):
-                staged = staging.take(list({ack_id for ack_id, _ in read}))
+            while True:
+                read, unreadable = _block(forms, block)
+                staged = staging.take(list({ack_id for ack_id, _ in read})) if read else {}
                 for ack_id, row in read:
                     yield Joined(ack_id, row, staged.pop(ack_id, []))
+                if unreadable is not None:
+                    raise unreadable
+                if len(read) < block:
+                    break
     yield from staging.left()
+
+
+def _block(rows: Iterator[tuple[str, Row]], size: int) -> tuple[list[tuple[str, Row]], SourceError | None]:
+    """Up to `size` rows; and if a row cannot be read, the rows before it and why."""
+    read: list[tuple[str, Row]] = []
+    try:
+        read.extend(islice(rows, size))
+    except SourceError as e:
+        return read, e
+    return read, None
