@@ -15,7 +15,6 @@ events encoded), so what crosses between the processes is msgpack of bytes and s
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections import deque
@@ -33,6 +32,7 @@ from ledger.batch import Rejected
 from ledger.collecting import fewer_collections
 from ledger.identity import filing_id
 from ledger.importing import ImportReport, _dry, display_name, import_groups
+from ledger.parsing import clean_context
 from ledger.prepared import PreparedBatch, ready
 
 __all__ = ["FORM_5500", "import_datasets"]  # FORM_5500: how a filing's report is named
@@ -148,9 +148,10 @@ def _refused(e: SourceError) -> ImportReport:
 
 
 def _in_process(env: dict[str, str], datasets: list[Dataset], group: int) -> Iterator[list[Item]]:
-    """`produce` run in a spawned process (a forked one would share this one's store connections),
-    its chunks passed through a bounded queue, so memory holds a few groups whatever the input."""
-    context = multiprocessing.get_context("spawn")
+    """`produce` run in a process of its own (`clean_context`: one forked from this one would share
+    its store connections), its chunks passed through a bounded queue, so memory holds a few
+    groups whatever the input."""
+    context = clean_context(produce)
     queue = context.Queue(maxsize=4)
     worker = context.Process(target=_reader, args=(env, datasets, group, queue), daemon=True)
     worker.start()
