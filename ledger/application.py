@@ -102,6 +102,11 @@ Batch = FilingBatch | PreparedBatch
 Refused = InvalidBatchError | ConflictError
 
 
+def _prepared(batches: Sequence[Batch]) -> list[PreparedBatch]:
+    """Each batch checked and encoded, unless a parser process has done it (`ledger.prepared`)."""
+    return [b if isinstance(b, PreparedBatch) else prepare(b) for b in batches]
+
+
 class Ledger(Application[UUID]):
     name = "planledger"
 
@@ -128,7 +133,7 @@ class Ledger(Application[UUID]):
         wholly present or wholly absent. A collision with another writer (or with a copy of
         a filing it stored meanwhile) prepares the whole group again at the new heads.
         A `PreparedBatch` was checked when it was prepared (`ledger.prepared`)."""
-        ready = [b if isinstance(b, PreparedBatch) else prepare(b) for b in batches]
+        ready = _prepared(batches)
         for _ in range(attempts):
             staged = self._stage(ready)
             if not staged.stored:
@@ -185,7 +190,7 @@ class Ledger(Application[UUID]):
 
     def _try_stage(self, batches: Sequence[Batch], writing: Staged | None, checked: bool) -> Staged | Refused:
         try:
-            return self._stage([b if isinstance(b, PreparedBatch) else prepare(b) for b in batches], writing, checked)
+            return self._stage(_prepared(batches), writing, checked)
         except InvalidBatchError as e:
             return e
 
